@@ -1,1 +1,3 @@
+from .hybrid_fusion import HybridFusionBackbone
 
+__all__ = ['HybridFusionBackbone']

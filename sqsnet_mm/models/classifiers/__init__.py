@@ -1,1 +1,3 @@
+from .quad_image_classifier import QuadImageClassifier
 
+__all__ = ['QuadImageClassifier']

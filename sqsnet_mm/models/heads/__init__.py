@@ -1,1 +1,3 @@
+from .sqs_cls_head import SQSClsHead
 
+__all__ = ['SQSClsHead']

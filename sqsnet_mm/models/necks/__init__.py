@@ -1,1 +1,3 @@
+from .spatial_quad_similarity import SpatialQuadSimilarity
 
+__all__ = ['SpatialQuadSimilarity']

@@ -1,0 +1,9 @@
+# Full SQSNet on AffectNet, 7 classes (no contempt), class-balanced anchors.
+_base_ = [
+    '../_base_/models/sqsnet_effb6_swins.py',
+    '../_base_/datasets/affectnet7.py', '../_base_/schedules/sqsnet_50e.py',
+    '../_base_/default_runtime.py'
+]
+
+train_dataloader = dict(batch_size=8)
+auto_scale_lr = dict(base_batch_size=64)

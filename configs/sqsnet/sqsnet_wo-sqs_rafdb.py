@@ -1,0 +1,7 @@
+# Ablation "w/o SQS" (Table 7): the hybrid backbone and base classifier
+# trained with the classification loss only (plain batches, no quads).
+_base_ = ['./sqsnet_effb6-swins_8xb8_rafdb.py']
+
+model = dict(sqs_neck=None, head=dict(with_enhanced=False))
+train_dataloader = dict(
+    sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True))
