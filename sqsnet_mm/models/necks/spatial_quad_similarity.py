@@ -36,7 +36,8 @@ class SpatialQuadSimilarity(BaseModule):
     of eq. 8 always scales the unnormalised anchor map.
 
     The module has no parameters of its own unless some of ``alpha``,
-    ``beta``, ``gamma`` are learnable, and is used in training only.
+    ``beta``, ``gamma`` are learnable (fixed ones are plain floats, exact in
+    any dtype), and is used in training only.
 
     Args:
         tau (float): Temperature of eq. 6. Defaults to 1.0 (sec. 4.6).
@@ -76,11 +77,10 @@ class SpatialQuadSimilarity(BaseModule):
             raise ValueError(f'learnable may name {_COEFFICIENTS}, got '
                              f'{sorted(unknown)}')
         for name, value in zip(_COEFFICIENTS, (alpha, beta, gamma)):
-            tensor = torch.tensor(float(value))
-            if name in learnable:
-                setattr(self, name, nn.Parameter(tensor))
-            else:
-                self.register_buffer(name, tensor, persistent=False)
+            setattr(
+                self, name,
+                nn.Parameter(torch.tensor(float(value)))
+                if name in learnable else float(value))
         self.tau = tau
         self.margin = margin
         self.normalize = normalize

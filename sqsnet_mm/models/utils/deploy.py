@@ -41,7 +41,9 @@ def inference_model_config(model_cfg: dict) -> dict:
     ``QuadImageClassifier`` + ``SQSClsHead`` becomes MMPretrain's
     ``ImageClassifier`` with a ``GlobalAveragePooling`` neck and a
     ``LinearClsHead`` (the base classifier of eq. 5): same backbone, no
-    batch augments, no SQS.
+    batch augments, no SQS. A ``data_preprocessor`` in ``model_cfg`` becomes
+    a plain ``ClsDataPreprocessor``; without one, the config's top-level
+    ``data_preprocessor`` applies as usual.
 
     Args:
         model_cfg (dict): The ``model`` field of a training config.
@@ -52,10 +54,7 @@ def inference_model_config(model_cfg: dict) -> dict:
     cfg = copy.deepcopy(dict(model_cfg))
     _check_no_neck(cfg.get('neck'))
     head = cfg['head']
-    data_preprocessor = dict(cfg.get('data_preprocessor') or {})
-    data_preprocessor.pop('batch_augments', None)
-    data_preprocessor['type'] = 'ClsDataPreprocessor'
-    return dict(
+    deployed = dict(
         type='ImageClassifier',
         backbone=cfg['backbone'],
         neck=dict(type='GlobalAveragePooling'),
@@ -64,8 +63,13 @@ def inference_model_config(model_cfg: dict) -> dict:
             num_classes=head['num_classes'],
             in_channels=head['in_channels'],
             loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-            topk=head.get('topk', (1, ))),
-        data_preprocessor=data_preprocessor)
+            topk=head.get('topk', (1, ))))
+    if cfg.get('data_preprocessor'):
+        data_preprocessor = dict(cfg['data_preprocessor'])
+        data_preprocessor.pop('batch_augments', None)
+        data_preprocessor['type'] = 'ClsDataPreprocessor'
+        deployed['data_preprocessor'] = data_preprocessor
+    return deployed
 
 
 def to_inference_classifier(model: ImageClassifier) -> ImageClassifier:
