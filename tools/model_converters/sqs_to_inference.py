@@ -15,7 +15,7 @@ import os.path as osp
 
 import torch
 from mmengine.config import Config, DictAction
-from mmengine.fileio import mkdir_or_exist
+from mmengine.utils import mkdir_or_exist
 
 from sqsnet_mm.models.utils.deploy import (TRAINING_ONLY_PREFIXES,
                                            inference_model_config,
