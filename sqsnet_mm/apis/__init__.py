@@ -1,1 +1,26 @@
+"""Inference on photos, videos and cameras; ONNX export; CAMs; label maps.
 
+Not imported by ``import sqsnet_mm`` (it needs OpenCV video I/O and, for
+some parts, ONNX Runtime or grad-cam); import ``sqsnet_mm.apis``.
+"""
+from .crop_classifier import (build_crop_classifier, load_config,
+                              load_pytorch_model, resolve_classes)
+from .face_alignment import crop_face, eye_line_angle
+from .face_detectors import (FACE_DETECTORS, Face, FaceDetector,
+                             HaarFaceDetector, WholeImageDetector,
+                             build_face_detector)
+from .face_inferencer import FaceExpressionInferencer
+from .face_records import dump_records, make_face_record
+from .onnx_inferencer import ONNXClassificationInferencer
+from .sources import Frame, ImageSource, VideoSource, collect_sources
+from .visualization import AnnotationWriter, draw_face_records
+
+__all__ = [
+    'AnnotationWriter', 'FACE_DETECTORS', 'Face', 'FaceDetector',
+    'FaceExpressionInferencer', 'Frame', 'HaarFaceDetector', 'ImageSource',
+    'ONNXClassificationInferencer', 'VideoSource', 'WholeImageDetector',
+    'build_crop_classifier', 'build_face_detector', 'collect_sources',
+    'crop_face', 'draw_face_records', 'dump_records', 'eye_line_angle',
+    'load_config', 'load_pytorch_model', 'make_face_record',
+    'resolve_classes'
+]

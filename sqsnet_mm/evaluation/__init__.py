@@ -1,1 +1,3 @@
+from .metrics import FERMetric
 
+__all__ = ['FERMetric']

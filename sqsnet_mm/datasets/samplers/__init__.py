@@ -1,1 +1,3 @@
+from .quad_sampler import QuadSampler
 
+__all__ = ['QuadSampler']

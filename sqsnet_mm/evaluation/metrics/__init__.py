@@ -1,1 +1,3 @@
+from .fer_metric import FERMetric
 
+__all__ = ['FERMetric']
