@@ -4,7 +4,8 @@ Not imported by ``import sqsnet_mm`` (it needs OpenCV video I/O and, for
 some parts, ONNX Runtime or grad-cam); import ``sqsnet_mm.apis``.
 """
 from .crop_classifier import (build_crop_classifier, load_config,
-                              load_pytorch_model, resolve_classes)
+                              load_pytorch_model, preprocess_crops,
+                              resolve_classes)
 from .face_alignment import crop_face, eye_line_angle
 from .face_detectors import (FACE_DETECTORS, Face, FaceDetector,
                              HaarFaceDetector, WholeImageDetector,
@@ -22,5 +23,5 @@ __all__ = [
     'build_crop_classifier', 'build_face_detector', 'collect_sources',
     'crop_face', 'draw_face_records', 'dump_records', 'eye_line_angle',
     'load_config', 'load_pytorch_model', 'make_face_record',
-    'resolve_classes'
+    'preprocess_crops', 'resolve_classes'
 ]
