@@ -1,0 +1,3 @@
+from .crop_face_box import CropFaceBox
+
+__all__ = ['CropFaceBox']
