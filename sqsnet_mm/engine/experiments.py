@@ -1,0 +1,178 @@
+"""Repeated train + test runs and their statistics (paper Tables 4 and 5).
+
+Used by ``tools/analysis_tools/seeds.py`` and ``sweep.py``: each run is
+``tools/train.py`` then ``tools/test.py`` in a subprocess, in its own work
+directory; the test's ``fer_metrics.json`` (written by :class:`FERMetric`)
+is read back. A run whose metrics file already exists can be reused, so an
+interrupted study continues where it stopped.
+"""
+import glob
+import json
+import math
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from mmengine.logging import print_log
+from scipy import stats
+
+__all__ = [
+    'find_checkpoint', 'run_train_test', 'mean_std', 'paired_ttest',
+    'format_mean_std'
+]
+
+
+def find_checkpoint(work_dir: str, which: str = 'best') -> str:
+    """The checkpoint of a finished training run.
+
+    Args:
+        work_dir: The run's work directory.
+        which: ``'best'``: the ``best_*.pth`` kept by ``CheckpointHook``
+            (falls back to the last one when the config keeps no best);
+            ``'last'``: the checkpoint named in ``last_checkpoint``.
+
+    Returns:
+        str: Path of the checkpoint.
+    """
+    if which not in ('best', 'last'):
+        raise ValueError(f"which must be 'best' or 'last', got {which!r}")
+    if which == 'best':
+        best = sorted(
+            glob.glob(osp.join(work_dir, 'best_*.pth')), key=osp.getmtime)
+        if best:
+            return best[-1]
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(pointer):
+        raise FileNotFoundError(
+            f'no checkpoint in {work_dir}: neither best_*.pth nor '
+            'last_checkpoint (did training fail? see train.log there)')
+    with open(pointer, encoding='utf-8') as f:
+        return f.read().strip()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _run(cmd: List[str], log_file: str) -> None:
+    """Run ``cmd``, its output going to ``log_file``; raise with the log's
+    tail when it fails."""
+    with open(log_file, 'w', encoding='utf-8') as log:
+        log.write(' '.join(cmd) + '\n')
+        log.flush()
+        code = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
+    if code != 0:
+        with open(log_file, encoding='utf-8', errors='replace') as f:
+            tail = ''.join(f.readlines()[-30:])
+        raise RuntimeError(f'command failed with exit code {code} (full log: '
+                           f'{log_file}):\n{" ".join(cmd)}\n{tail}')
+
+
+def run_train_test(config: str,
+                   work_dir: str,
+                   tools_dir: str,
+                   cfg_options: Sequence[str] = (),
+                   tta: bool = False,
+                   checkpoint: str = 'best',
+                   nproc: int = 1,
+                   train_args: Sequence[str] = (),
+                   reuse: bool = False) -> Dict[str, float]:
+    """Train ``config`` into ``work_dir``, test its checkpoint, return the
+    test metrics.
+
+    Args:
+        config: Config file.
+        work_dir: Work directory of this run; the test writes to
+            ``work_dir/test`` (``work_dir/test_tta`` with TTA).
+        tools_dir: The folder of ``train.py`` and ``test.py``.
+        cfg_options: ``key=value`` strings for ``--cfg-options`` of both
+            the training and the test.
+        tta: Test with ``--tta``.
+        checkpoint: ``'best'`` or ``'last'``, see :func:`find_checkpoint`.
+        nproc: Processes per run; > 1 launches through torchrun
+            (``--launcher pytorch``; gloo on machines without CUDA).
+        train_args: Further arguments of ``train.py`` (e.g. ``--amp``).
+        reuse: Return the metrics of an earlier run with the same work
+            directory instead of running again.
+
+    Returns:
+        dict[str, float]: The ``metrics`` of ``fer_metrics.json``
+        (``accuracy``, ``macro_f1``, ...).
+    """
+    test_dir = osp.join(work_dir, 'test_tta' if tta else 'test')
+    metrics_file = osp.join(test_dir, 'fer_metrics.json')
+    if reuse and osp.isfile(metrics_file):
+        print_log(f'reusing {metrics_file}', logger='current')
+    else:
+        os.makedirs(test_dir, exist_ok=True)
+        if nproc > 1:
+            launch = [
+                sys.executable, '-m', 'torch.distributed.run',
+                f'--nproc_per_node={nproc}', f'--master_port={_free_port()}'
+            ]
+            dist = ['--launcher', 'pytorch']
+        else:
+            launch, dist = [sys.executable], []
+        options = ['--cfg-options', *cfg_options] if cfg_options else []
+        _run([
+            *launch,
+            osp.join(tools_dir, 'train.py'), config, '--work-dir', work_dir,
+            *dist, *train_args, *options
+        ], osp.join(work_dir, 'train.log'))
+        ckpt = find_checkpoint(work_dir, checkpoint)
+        _run([
+            *launch,
+            osp.join(tools_dir, 'test.py'), config, ckpt, '--work-dir',
+            test_dir, *dist, *(['--tta'] if tta else []), *options
+        ], osp.join(test_dir, 'test.log'))
+        if not osp.isfile(metrics_file):
+            raise FileNotFoundError(
+                f'{metrics_file} was not written: the config\'s '
+                'test_evaluator must include FERMetric')
+    with open(metrics_file, encoding='utf-8') as f:
+        return json.load(f)['metrics']
+
+
+def mean_std(values: Sequence[float]) -> Dict[str, float]:
+    """Mean and sample standard deviation (ddof=1; 0 for a single value)."""
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0:
+        raise ValueError('mean_std of no values')
+    std = float(arr.std(ddof=1)) if arr.size > 1 else 0.0
+    return dict(mean=float(arr.mean()), std=std, n=int(arr.size))
+
+
+def format_mean_std(values: Sequence[float]) -> str:
+    """``'mean ± std'`` with two decimals (``'mean'`` for one value)."""
+    s = mean_std(values)
+    if s['n'] == 1:
+        return f"{s['mean']:.2f}"
+    return f"{s['mean']:.2f} ± {s['std']:.2f}"
+
+
+def paired_ttest(a: Sequence[float],
+                 b: Sequence[float]) -> Dict[str, Optional[float]]:
+    """Paired two-sided t-test (``scipy.stats.ttest_rel``) of ``a`` vs ``b``,
+    paired by position (the same seed / fold).
+
+    Returns:
+        dict: ``diff`` (mean of a - b), ``t`` and ``p``; ``t`` and ``p`` are
+        None when undefined (fewer than 2 pairs, or identical differences).
+    """
+    if len(a) != len(b):
+        raise ValueError(f'paired t-test needs equal lengths, got {len(a)} '
+                         f'and {len(b)}')
+    diff = float(np.mean(np.asarray(a, float) - np.asarray(b, float)))
+    if len(a) < 2:
+        return dict(diff=diff, t=None, p=None)
+    res = stats.ttest_rel(a, b)
+    t, p = float(res.statistic), float(res.pvalue)
+    if not (math.isfinite(t) and math.isfinite(p)):
+        return dict(diff=diff, t=None, p=None)
+    return dict(diff=diff, t=t, p=p)
