@@ -99,7 +99,7 @@ class BaseFERDataset(BaseDataset):
                 f'{self._name}: empty split, no images in {source}{detail}')
         check_images([info['img_path'] for info in data_list], where,
                      self.image_check)
-        reasons = ', '.join(f'{n} {reason}'
+        reasons = ', '.join(f'{reason}: {n}'
                             for reason, n in sorted(dropped.items()))
         print_log(
             f'{self._name}: loaded {len(data_list)} images from {source}; '

@@ -29,8 +29,8 @@ class FERFolder(BaseFERDataset):
     counted and logged.
 
     Subject-independent k-fold splits: with ``subject_regex`` and
-    ``num_folds``, the subjects (the regex's first group, or its whole match,
-    searched in each file name) are sorted, shuffled with ``fold_seed`` and
+    ``num_folds``, the subjects (the regex's first matching group, or else its
+    whole match, searched in each file name) are sorted, shuffled with ``fold_seed`` and
     cut into ``num_folds`` folds of near-equal subject counts. ``split='test'``
     is fold ``fold``, ``split='train'`` all the other folds, so no subject is
     ever on both sides. A file whose name does not match is an error. Every
@@ -157,7 +157,8 @@ class FERFolder(BaseFERDataset):
                     raise ValueError(
                         f'{info["img_path"]}: file name does not match '
                         f'subject_regex {self.subject_regex!r}')
-                info['subject'] = match.group(1 if match.groups() else 0)
+                info['subject'] = next((g for g in match.groups() if g),
+                                       match.group(0))
             data_list.append(info)
         if self.subject_regex is not None:
             keep = self._subject_folds([d['subject'] for d in data_list])

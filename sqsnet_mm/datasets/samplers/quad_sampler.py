@@ -49,9 +49,9 @@ class QuadSampler(Sampler):
       classes are drawn uniformly among the other classes, then an image
       uniformly within each.
 
-    Everything is drawn with NumPy from ``seed + epoch`` (call
+    Everything is drawn with NumPy from the pair ``(seed, epoch)`` (call
     :meth:`set_epoch`), so an epoch is reproducible and the same on every
-    rank. Under distributed training the epoch's quads are padded (by
+    rank. An epoch yields ``4 * M`` images, four per anchor. Under distributed training the epoch's quads are padded (by
     repeating its first quads) to a multiple of the world size and rank
     ``r`` takes quads ``r, r + world_size, ...``: the ranks are disjoint and
     together cover the epoch, as with ``DefaultSampler``.
@@ -66,8 +66,8 @@ class QuadSampler(Sampler):
     Args:
         dataset (Sized): The data set, with ``get_gt_labels()``.
         shuffle (bool): Shuffle the anchors. Defaults to True.
-        seed (int, optional): Random seed, identical on all ranks. Defaults
-            to None, a seed synchronised across ranks.
+        seed (int, optional): Random seed (>= 0), identical on all ranks.
+            Defaults to None, a seed synchronised across ranks.
         class_balanced (bool): Draw anchor and negative classes uniformly
             over the classes. Defaults to False.
         num_anchors (int, optional): Anchors (quads) per epoch over all
@@ -84,6 +84,8 @@ class QuadSampler(Sampler):
         self.dataset = dataset
         self.shuffle = shuffle
         self.seed = sync_random_seed() if seed is None else seed
+        if self.seed < 0:
+            raise ValueError(f'QuadSampler: seed must be >= 0, got {seed}')
         self.class_balanced = class_balanced
         self.epoch = 0
         if num_anchors is not None and num_anchors < 1:
@@ -166,7 +168,7 @@ class QuadSampler(Sampler):
             np.ndarray: ``(num_anchors, 4)`` indices, columns anchor,
             positive, negative 1, negative 2.
         """
-        rng = np.random.default_rng(self.seed + self.epoch)
+        rng = np.random.default_rng((self.seed, self.epoch))
         starts, counts = self._starts, self._counts
         anchor = self._anchors(rng)
         k = self._class_pos[anchor]
