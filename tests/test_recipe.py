@@ -320,11 +320,20 @@ def test_schedule_is_the_papers():
     assert cfg.train_cfg.max_epochs == 50 and cfg.train_cfg.val_interval == 1
 
 
-def test_runtime_selects_and_stops_on_validation_accuracy():
-    cfg = Config.fromfile(RUNTIME)
+def test_runtime_composes_with_a_dataset_base(tmp_path):
+    # the bases of a top-level config load together (no duplicate keys)
+    cfg_file = tmp_path / 'composed.py'
+    bases = [
+        osp.abspath(p) for p in ('configs/_base_/datasets/synthetic_fer.py',
+                                 SCHEDULE, RUNTIME)
+    ]
+    cfg_file.write_text(f'_base_ = {bases!r}\n')
+    cfg = Config.fromfile(str(cfg_file))
+    assert cfg.default_scope == 'mmpretrain'
+    assert cfg.custom_imports.imports == ['sqsnet_mm']
     assert cfg.default_hooks.checkpoint.save_best == 'fer/accuracy'
     assert cfg.default_hooks.checkpoint.rule == 'greater'
     hooks = {h['type']: h for h in cfg.custom_hooks}
     assert hooks['EarlyStoppingHook']['monitor'] == 'fer/accuracy'
     assert 'NonFiniteLossHook' in hooks
-    assert cfg.custom_imports.imports == ['sqsnet_mm']
+    assert cfg.val_evaluator.type == 'FERMetric'
