@@ -9,6 +9,7 @@ what :class:`ONNXClassificationInferencer` needs: the config (test
 pipeline), the data preprocessor and the class names.
 """
 import json
+import warnings
 from contextlib import contextmanager
 from typing import Iterator, Sequence, Tuple
 
@@ -116,7 +117,10 @@ def export_onnx(model: BaseModel,
     import onnx
     wrapper = LogitsModel(model).eval()
     dummy = torch.zeros(2, *input_shape)
-    with torch.no_grad(), traceable_swin():
+    with torch.no_grad(), traceable_swin(), warnings.catch_warnings():
+        # shape checks (asserts, padding branches) are traced as constants:
+        # right for the fixed input size, and the parity check verifies it
+        warnings.simplefilter('ignore', torch.jit.TracerWarning)
         torch.onnx.export(
             wrapper, (dummy, ),
             out_file,
