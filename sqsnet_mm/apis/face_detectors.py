@@ -146,7 +146,7 @@ class HaarFaceDetector:
             minSize=(min_side, min_side))
 
         def to_input(x: float, y: float) -> Point:
-            return x / scale - pad, y / scale - pad
+            return float(x / scale - pad), float(y / scale - pad)
 
         faces = []
         for x, y, bw, bh in sorted(

@@ -101,11 +101,16 @@ class VideoSource:
         self.max_consecutive_failures = max_consecutive_failures
         self.fps = 0.
         self._announced = -1
-        capture = self._open()
+        # a file's frame count and rate are read now (for progress bars);
+        # a camera is opened only when iterated
+        capture = None if isinstance(video, int) else self._open()
         if capture is not None:
-            self.fps = capture.get(cv2.CAP_PROP_FPS) or 0.
-            self._announced = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+            self._read_properties(capture)
             capture.release()
+
+    def _read_properties(self, capture: cv2.VideoCapture) -> None:
+        self.fps = capture.get(cv2.CAP_PROP_FPS) or 0.
+        self._announced = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
 
     def _open(self) -> Optional[cv2.VideoCapture]:
         capture = cv2.VideoCapture(self.video)
@@ -128,6 +133,7 @@ class VideoSource:
         if capture is None:
             yield Frame(self.source, None, None, 'cannot open the video')
             return
+        self._read_properties(capture)
         announced = -1 if isinstance(self.video, int) else self._announced
         index, failures = 0, 0
         try:
