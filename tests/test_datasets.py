@@ -40,13 +40,15 @@ prepare_ferplus = _load_tool('prepare_ferplus')
 def write_image(path, size=12, seed=0):
     """Write a small random colour image (format from the extension)."""
     os.makedirs(osp.dirname(path), exist_ok=True)
-    img = np.random.default_rng(seed).integers(0, 255, (size, size, 3),
-                                               dtype=np.uint8)
+    img = np.random.default_rng(seed).integers(
+        0, 255, (size, size, 3), dtype=np.uint8)
     assert cv2.imwrite(path, img)
     return path
 
 
-def make_rafdb(root, train=(1, 2, 3, 4, 5, 6, 7), test=(7, 1, 4),
+def make_rafdb(root,
+               train=(1, 2, 3, 4, 5, 6, 7),
+               test=(7, 1, 4),
                original=False):
     """RAF-DB basic layout with the given labels (1-7) per split."""
     lines = []
@@ -59,8 +61,7 @@ def make_rafdb(root, train=(1, 2, 3, 4, 5, 6, 7), test=(7, 1, 4),
                 write_image(osp.join(root, 'Image', 'original', f'{stem}.jpg'))
             lines.append(f'{stem}.jpg {label}\n')
     os.makedirs(osp.join(root, 'EmoLabel'), exist_ok=True)
-    with open(osp.join(root, 'EmoLabel', 'list_patition_label.txt'),
-              'w') as f:
+    with open(osp.join(root, 'EmoLabel', 'list_patition_label.txt'), 'w') as f:
         f.writelines(lines)
     return str(root)
 
@@ -138,10 +139,11 @@ def make_affectnet_npy(root, codes, split='train'):
     os.makedirs(osp.join(folder, 'annotations'), exist_ok=True)
     for i, code in enumerate(codes):
         write_image(osp.join(folder, 'images', f'{i}.jpg'))
-        np.save(osp.join(folder, 'annotations', f'{i}_exp.npy'),
-                np.array(str(code)))
-        np.save(osp.join(folder, 'annotations', f'{i}_val.npy'),
-                np.array('0.5'))
+        np.save(
+            osp.join(folder, 'annotations', f'{i}_exp.npy'),
+            np.array(str(code)))
+        np.save(
+            osp.join(folder, 'annotations', f'{i}_val.npy'), np.array('0.5'))
     return folder
 
 
@@ -158,7 +160,6 @@ CK_FILES = {
     'Sad': ['S001_002_1.png', 'S004_001_1.png'],
     'anger': ['S002_003_1.png', 'S005_001_1.png', 'S006_001_1.png'],
 }
-
 
 # ---------------------------------------------------------------- emotions
 
@@ -204,9 +205,13 @@ def test_rafdb_splits_labels_and_report(tmp_path, monkeypatch):
     assert packed['data_samples'].gt_label.item() == 6
 
 
-def test_rafdb_subset_refreshes_labels(tmp_path):
-    ds = RAFDB(make_rafdb(tmp_path), split='train')
-    assert len(ds.get_gt_labels()) == 7
+@pytest.mark.parametrize('serialize_data', [True, False])
+def test_gt_labels_cached_and_refreshed_on_subset(tmp_path, serialize_data):
+    ds = RAFDB(
+        make_rafdb(tmp_path), split='train', serialize_data=serialize_data)
+    labels = ds.get_gt_labels()
+    assert labels.dtype == np.int64 and list(labels) == list(range(7))
+    assert [ds.get_data_info(i)['gt_label'] for i in range(7)] == list(labels)
     ds.get_subset_([2, 4])
     assert list(ds.get_gt_labels()) == [2, 4]
 
@@ -260,8 +265,8 @@ def test_ferplus_converter_and_label_modes(tmp_path):
     root = make_ferplus(tmp_path)
     names = sorted(os.listdir(osp.join(root, 'FER2013Train')))
     assert 'label.csv' in names and 'fer0000004.png' not in names
-    img = cv2.imread(osp.join(root, 'FER2013Train', 'fer0000000.png'),
-                     cv2.IMREAD_UNCHANGED)
+    img = cv2.imread(
+        osp.join(root, 'FER2013Train', 'fer0000000.png'), cv2.IMREAD_UNCHANGED)
     assert img.shape == (48, 48) and (img == 128).all()
 
     train = FERPlus(root, split='train')
@@ -457,8 +462,8 @@ def test_missing_image_names_file_and_line(tmp_path):
         FERPlus(ferplus)
 
     make_affectnet_csv(tmp_path / 'an', [0, 1, 2, 3])
-    os.remove(osp.join(tmp_path, 'an', 'Manually_Annotated_Images', '2',
-                       'img2.jpg'))
+    os.remove(
+        osp.join(tmp_path, 'an', 'Manually_Annotated_Images', '2', 'img2.jpg'))
     with pytest.raises(FileNotFoundError, match=r'training.csv:4: .*img2'):
         AffectNet(str(tmp_path / 'an'))
 
@@ -484,8 +489,8 @@ def test_unreadable_image_names_file_and_line(tmp_path, damage):
             match=r'list_patition_label.txt:2: image .*train_00002_aligned'):
         RAFDB(root)
     # 'exists' only checks existence; loading then fails on the file
-    ds = RAFDB(root, image_check='exists',
-               pipeline=[dict(type='LoadImageFromFile')])
+    ds = RAFDB(
+        root, image_check='exists', pipeline=[dict(type='LoadImageFromFile')])
     if damage != 'empty':  # OpenCV's error on 0 bytes names no file
         with pytest.raises(AssertionError, match='train_00002_aligned'):
             ds[1]
@@ -544,8 +549,9 @@ def test_malformed_lines(tmp_path):
     with pytest.raises(ValueError, match=r':11: expected "<image> <label>"'):
         RAFDB(root)
     ferplus = make_ferplus(tmp_path / 'fp')
-    _append(osp.join(ferplus, 'FER2013Test', 'label.csv'),
-            'fer9.png,"(0, 0, 48, 48)",1,2,x,0,0,0,0,0,0,0\n')
+    _append(
+        osp.join(ferplus, 'FER2013Test', 'label.csv'),
+        'fer9.png,"(0, 0, 48, 48)",1,2,x,0,0,0,0,0,0,0\n')
     with pytest.raises(ValueError, match=r'label.csv:2: vote counts'):
         FERPlus(ferplus, split='test')
     _append(osp.join(ferplus, 'FER2013Valid', 'label.csv'), 'fer9.png,1,2\n')
@@ -556,9 +562,10 @@ def test_malformed_lines(tmp_path):
 def test_csv_missing_column(tmp_path):
     header = [c for c in AFFECTNET_HEADER if c != 'expression']
     make_affectnet_csv(tmp_path / 'an', [0, 1], header=header)
-    with pytest.raises(ValueError,
-                       match=r"training.csv: missing column\(s\) "
-                       r"\['expression'\]"):
+    with pytest.raises(
+            ValueError,
+            match=r"training.csv: missing column\(s\) "
+            r"\['expression'\]"):
         AffectNet(str(tmp_path / 'an'))
     fer, plus = make_ferplus_csvs(tmp_path / 'raw')
     rows = list(csv.reader(open(plus)))
@@ -595,8 +602,8 @@ def test_empty_split(tmp_path):
         RAFDB(root, split='test')
     # every row dropped: the error gives the drop counts
     make_affectnet_csv(tmp_path / 'an', [8, 9, 10], split='val')
-    with pytest.raises(ValueError,
-                       match=r'AffectNet\[val\]: empty split.*3 dropped'):
+    with pytest.raises(
+            ValueError, match=r'AffectNet\[val\]: empty split.*3 dropped'):
         AffectNet(str(tmp_path / 'an'), split='val')
     root = make_folders(tmp_path / 'ck', CK_FILES)
     os.makedirs(osp.join(root, 'fear'))
@@ -610,15 +617,19 @@ def test_fer_folder_bad_names(tmp_path):
         FERFolder(root)
     root = make_folders(tmp_path / 'b', {**CK_FILES, 'fear': ['x1.png']})
     with pytest.raises(ValueError, match=r'fear.x1.png: file name does not'):
-        FERFolder(root, split='test', subject_regex=r'^(S\d+)_',
-                  num_folds=2, fold=0)
+        FERFolder(
+            root, split='test', subject_regex=r'^(S\d+)_', num_folds=2, fold=0)
     with pytest.raises(ValueError, match='do not match the classes'):
         FERFolder(root, classes=('fear', 'anger'))
     with pytest.raises(ValueError, match='given together'):
         FERFolder(root, subject_regex='S', num_folds=2)
     with pytest.raises(ValueError, match='7 subjects cannot make 9'):
-        FERFolder(root, split='train', subject_regex=r'^(S\d+)_|x',
-                  num_folds=9, fold=0)
+        FERFolder(
+            root,
+            split='train',
+            subject_regex=r'^(S\d+)_|x',
+            num_folds=9,
+            fold=0)
 
 
 def test_bad_arguments(tmp_path):
@@ -709,10 +720,10 @@ def test_configs_build_on_official_layouts(tmp_path):
 
 def test_ferplus_config_builds(tmp_path):
     rows = [('Training', f'fer{i:07d}.png', np.eye(10, dtype=int)[i % 4] * 9)
-            for i in range(8)] + [('PublicTest', 'fer0000008.png',
-                                   np.eye(10, dtype=int)[2] * 9),
-                                  ('PrivateTest', 'fer0000009.png',
-                                   np.eye(10, dtype=int)[5] * 9)]
+            for i in range(8)] + [
+                ('PublicTest', 'fer0000008.png', np.eye(10, dtype=int)[2] * 9),
+                ('PrivateTest', 'fer0000009.png', np.eye(10, dtype=int)[5] * 9)
+            ]
     fer, plus = make_ferplus_csvs(tmp_path / 'raw', rows)
     prepare_ferplus.main([fer, plus, str(tmp_path / 'fp')])
     train, test = _build_loaders('ferplus', str(tmp_path / 'fp'))

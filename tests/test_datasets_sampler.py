@@ -98,15 +98,14 @@ def test_num_anchors():
 
 
 @pytest.mark.parametrize('world_size,num', [(3, 10), (4, 8), (2, 11)])
-def test_ranks_are_disjoint_and_cover_the_epoch(monkeypatch, world_size,
-                                                num):
+def test_ranks_are_disjoint_and_cover_the_epoch(monkeypatch, world_size, num):
     labels = np.arange(num) % 3
     single = QuadSampler(LabelSet(labels), seed=1)
     single.set_epoch(2)
     per_rank = []
     for rank in range(world_size):
-        monkeypatch.setattr(quad_sampler, 'get_dist_info',
-                            lambda r=rank: (r, world_size))
+        monkeypatch.setattr(
+            quad_sampler, 'get_dist_info', lambda r=rank: (r, world_size))
         sampler = QuadSampler(LabelSet(labels), seed=1)
         sampler.set_epoch(2)
         per_rank.append(quads_of(sampler))

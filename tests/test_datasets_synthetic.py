@@ -38,8 +38,7 @@ def test_byte_identical_for_a_seed(tmp_path):
 def test_written_layout_loads_with_rafdb(tmp_path):
     root = str(tmp_path / 'synthetic')
     label_file = generate_synthetic_fer(root, 28, 14, 48, seed=0)
-    assert label_file == osp.join(root, 'EmoLabel',
-                                  'list_patition_label.txt')
+    assert label_file == osp.join(root, 'EmoLabel', 'list_patition_label.txt')
     first = open(label_file).readline().split()
     assert first[0] == 'train_00001.jpg' and 1 <= int(first[1]) <= 7
     train = RAFDB(root, split='train', image_check='decode')
@@ -92,8 +91,10 @@ def test_arguments_and_cli(tmp_path):
     spec = importlib.util.spec_from_file_location('make_synthetic_fer', path)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    tool.main([str(tmp_path / 'cli'), '--num-train', '7', '--num-test', '0',
-               '--size', '40', '--seed', '1'])
+    tool.main([
+        str(tmp_path / 'cli'), '--num-train', '7', '--num-test', '0', '--size',
+        '40', '--seed', '1'
+    ])
     assert len(os.listdir(tmp_path / 'cli' / 'Image' / 'aligned')) == 7
     with pytest.raises(ValueError, match=r'RAFDB\[test\]: empty split'):
         RAFDB(str(tmp_path / 'cli'), split='test')

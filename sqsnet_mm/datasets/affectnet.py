@@ -168,8 +168,10 @@ class AffectNet(BaseFERDataset):
                 where = f'{self.ann_file}:{line_no}'
                 try:
                     code = int(row['expression'])
-                    x, y, w, h = (int(float(row[c])) for c in (
-                        'face_x', 'face_y', 'face_width', 'face_height'))
+                    x, y, w, h = (
+                        int(float(row[c]))
+                        for c in ('face_x', 'face_y', 'face_width',
+                                  'face_height'))
                 except (TypeError, ValueError):
                     raise ValueError(
                         f'{where}: expression and face box must be numbers, '
@@ -195,10 +197,11 @@ class AffectNet(BaseFERDataset):
         ann_dir = osp.join(self.img_prefix, 'annotations')
         self._require(ann_dir, 'annotation', is_dir=True)
         suffix = '_exp.npy'
-        ids = [n[:-len(suffix)] for n in os.listdir(ann_dir)
-               if n.endswith(suffix)]
-        ids.sort(key=lambda s: (not s.isdigit(), int(s) if s.isdigit() else 0,
-                                s))
+        ids = [
+            n[:-len(suffix)] for n in os.listdir(ann_dir) if n.endswith(suffix)
+        ]
+        ids.sort(
+            key=lambda s: (not s.isdigit(), int(s) if s.isdigit() else 0, s))
         data_list, npy_files, dropped = [], [], Counter()
         for image_id in ids:
             npy_file = osp.join(ann_dir, image_id + suffix)

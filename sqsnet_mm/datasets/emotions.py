@@ -1,23 +1,21 @@
 """Canonical emotion names and the official label order of each data set."""
-from typing import Dict, Tuple
+from typing import Dict
 
 #: The eight emotion categories, canonical lowercase names.
-EMOTIONS: Tuple[str, ...] = ('neutral', 'happiness', 'sadness', 'surprise',
-                             'fear', 'disgust', 'anger', 'contempt')
+EMOTIONS = ('neutral', 'happiness', 'sadness', 'surprise', 'fear', 'disgust',
+            'anger', 'contempt')
 
 #: RAF-DB basic set, labels 1-7 of ``list_patition_label.txt``.
-RAFDB_CLASSES: Tuple[str, ...] = ('surprise', 'fear', 'disgust', 'happiness',
-                                  'sadness', 'anger', 'neutral')
+RAFDB_CLASSES = ('surprise', 'fear', 'disgust', 'happiness', 'sadness',
+                 'anger', 'neutral')
 
 #: FERPlus vote columns of ``fer2013new.csv``, before ``unknown`` and ``NF``.
-FERPLUS_CLASSES: Tuple[str, ...] = ('neutral', 'happiness', 'surprise',
-                                    'sadness', 'anger', 'disgust', 'fear',
-                                    'contempt')
+FERPLUS_CLASSES = ('neutral', 'happiness', 'surprise', 'sadness', 'anger',
+                   'disgust', 'fear', 'contempt')
 
 #: AffectNet expression codes 0-7 (8-10 are None, Uncertain, No-Face).
-AFFECTNET_CLASSES: Tuple[str, ...] = ('neutral', 'happiness', 'sadness',
-                                      'surprise', 'fear', 'disgust', 'anger',
-                                      'contempt')
+AFFECTNET_CLASSES = ('neutral', 'happiness', 'sadness', 'surprise', 'fear',
+                     'disgust', 'anger', 'contempt')
 
 _ALIASES: Dict[str, str] = {
     'happy': 'happiness',

@@ -29,9 +29,10 @@ class FERFolder(BaseFERDataset):
     counted and logged.
 
     Subject-independent k-fold splits: with ``subject_regex`` and
-    ``num_folds``, the subjects (the regex's first matching group, or else its
-    whole match, searched in each file name) are sorted, shuffled with ``fold_seed`` and
-    cut into ``num_folds`` folds of near-equal subject counts. ``split='test'``
+    ``num_folds``, the subjects (the regex's first matching group, or else
+    its whole match, searched in each file name) are sorted, shuffled with
+    ``fold_seed`` and cut into ``num_folds`` folds of near-equal subject
+    counts. ``split='test'``
     is fold ``fold``, ``split='train'`` all the other folds, so no subject is
     ever on both sides. A file whose name does not match is an error. Every
     entry keeps its ``subject``.
@@ -60,12 +61,12 @@ class FERFolder(BaseFERDataset):
                  num_folds: Optional[int] = None,
                  fold: Optional[int] = None,
                  fold_seed: int = 0,
-                 extensions: Sequence[str] = ('.jpg', '.jpeg', '.png',
-                                              '.bmp', '.pgm', '.tif'),
+                 extensions: Sequence[str] = ('.jpg', '.jpeg', '.png', '.bmp',
+                                              '.pgm', '.tif'),
                  image_check: str = 'quick',
                  **kwargs):
-        folds_given = (subject_regex is not None, num_folds is not None,
-                       fold is not None)
+        folds_given = (subject_regex is not None, num_folds is not None, fold
+                       is not None)
         if any(folds_given) and not all(folds_given):
             raise ValueError('FERFolder: subject_regex, num_folds and fold '
                              'must be given together')
@@ -122,8 +123,10 @@ class FERFolder(BaseFERDataset):
                 f'{self.data_root}: {len(unique)} subjects cannot make '
                 f'{self.num_folds} subject folds')
         order = np.random.default_rng(self.fold_seed).permutation(len(unique))
-        test = {unique[i] for i in np.array_split(order,
-                                                  self.num_folds)[self.fold]}
+        test = {
+            unique[i]
+            for i in np.array_split(order, self.num_folds)[self.fold]
+        }
         return test if self.split == 'test' else set(unique) - test
 
     def load_data_list(self) -> List[dict]:

@@ -179,8 +179,7 @@ class FERPlus(BaseFERDataset):
                     gt_label=top)
                 if self.label_mode == 'probability':
                     score = target[:self.num_classes]
-                    info['gt_score'] = (score / score.sum()).astype(
-                        np.float32)
+                    info['gt_score'] = (score / score.sum()).astype(np.float32)
                 data_list.append(info)
                 line_nos.append(line_no)
         return self._finish(data_list,

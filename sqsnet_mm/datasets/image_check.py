@@ -64,7 +64,8 @@ def image_problem(path: str, mode: str = 'quick') -> Optional[str]:
     return _decode_problem(path)
 
 
-def check_images(paths: Sequence[str], where: Callable[[int], str],
+def check_images(paths: Sequence[str],
+                 where: Callable[[int], str],
                  mode: str = 'quick') -> None:
     """Check the images a data set lists, raising on the first bad one.
 
@@ -90,8 +91,7 @@ def check_images(paths: Sequence[str], where: Callable[[int], str],
             names = set(os.listdir(folder)) if osp.isdir(folder) else set()
             listings[folder] = names
         if name not in names:
-            raise FileNotFoundError(
-                f'{where(i)}: image {path} does not exist')
+            raise FileNotFoundError(f'{where(i)}: image {path} does not exist')
         if mode != 'exists':
             problem = image_problem(path, mode)
             if problem is not None:

@@ -122,28 +122,30 @@ def _color(rgb) -> Tuple[int, int, int]:
 
 
 def _line(img, points, color, thickness) -> None:
+    """Anti-aliased open polyline through float ``points``."""
     cv2.polylines(img, [_pts(points)], False, _color(color),
                   max(1, int(round(thickness))), cv2.LINE_AA, _SHIFT)
 
 
 def _ellipse(img, center, axes, angle, color, thickness=-1) -> None:
-    cv2.ellipse(img, tuple(int(v) for v in np.round(
-        np.asarray(center) * _SCALE)), tuple(int(max(v, 0.5) * _SCALE)
-                                             for v in axes), angle, 0, 360,
+    """Anti-aliased ellipse (filled by default) at float coordinates."""
+    cv2.ellipse(img,
+                tuple(int(v) for v in np.round(np.asarray(center) * _SCALE)),
+                tuple(int(max(v, 0.5) * _SCALE) for v in axes), angle, 0, 360,
                 _color(color), thickness, cv2.LINE_AA, _SHIFT)
 
 
 def _expression(label: int, rng: np.random.Generator) -> Dict[str, float]:
-    """Cue values of one image: neutral -> class target at a random
-    intensity, plus jitter."""
+    """Cue values of one image: from neutral towards the class's target at a
+    random intensity, plus jitter on every cue."""
     target = _EXPRESSIONS[RAFDB_CLASSES[label]]
     intensity = rng.uniform(0.35, 1.0)
-    return {
-        cue: _NEUTRAL[cue] + intensity *
-        (target.get(cue, _NEUTRAL[cue]) - _NEUTRAL[cue]) +
-        rng.normal(0.0, _JITTER[cue])
-        for cue in _CUES
-    }
+    cues = {}
+    for cue in _CUES:
+        neutral = _NEUTRAL[cue]
+        shift = intensity * (target.get(cue, neutral) - neutral)
+        cues[cue] = neutral + shift + rng.normal(0.0, _JITTER[cue])
+    return cues
 
 
 def _identity(rng: np.random.Generator, size: int) -> Dict[str, object]:
@@ -152,7 +154,8 @@ def _identity(rng: np.random.Generator, size: int) -> Dict[str, object]:
     skin[1] = skin[0] * rng.uniform(0.68, 0.85)
     skin[2] = skin[0] * rng.uniform(0.5, 0.72)
     hair = rng.choice([[30, 22, 18], [80, 55, 35], [190, 160, 100],
-                       [120, 120, 120], [140, 60, 30]]) * rng.uniform(0.7, 1.2)
+                       [120, 120, 120], [140, 60, 30]])
+    hair = hair * rng.uniform(0.7, 1.2)
     a = size * rng.uniform(0.25, 0.31)
     return dict(
         a=a,
@@ -172,8 +175,9 @@ def _identity(rng: np.random.Generator, size: int) -> Dict[str, object]:
         background=rng.uniform(20, 235, size=3))
 
 
-def _draw_eye(img, c, w, ident, e, side, far) -> None:
-    """One eye: sclera, iris, pupil, upper lid; ``side`` is -1 or 1."""
+def _draw_eye(img, c, w, ident, e, far) -> None:
+    """One eye at ``c``, ``w`` wide: sclera, iris, pupil and lids;
+    ``far < 1`` narrows the eye turned away by the yaw."""
     h = w * 0.42 * max(e['eye_open'], 0.12) * far
     dark = ident['skin'] * 0.35
     _ellipse(img, c, (w * far, h), 0, (235, 232, 225))
@@ -184,19 +188,19 @@ def _draw_eye(img, c, w, ident, e, side, far) -> None:
     lid = np.stack([c[0] + x * w * far, c[1] - h * np.sqrt(1 - x**2)], 1)
     _line(img, lid, dark, max(1.0, w * 0.16))
     # Lower lid pushed up by the cheeks when narrowed (smile, disgust).
-    _line(img, np.stack([c[0] + x * w * far, c[1] + h * np.sqrt(1 - x**2)],
-                        1), ident['skin'] * 0.7, max(1.0, w * 0.08))
+    _line(img, np.stack([c[0] + x * w * far, c[1] + h * np.sqrt(1 - x**2)], 1),
+          ident['skin'] * 0.7, max(1.0, w * 0.08))
 
 
 def _draw_brow(img, c, w, ident, e, side, far) -> None:
-    """One brow above an eye at ``c``; positive tilt raises the inner end."""
+    """The brow above the eye at ``c`` (``side`` -1 left, 1 right); a
+    positive tilt raises the inner end."""
     a = ident['a']
     y0 = c[1] - a * (0.2 + 0.13 * e['brow_raise'])
     x = np.linspace(-1, 1, 9)
     tilt = np.tan(np.radians(e['brow_tilt'])) * w * 1.2
     # inner end is at x = -side (towards the nose)
-    y = y0 - e['brow_arch'] * w * 0.6 * (1 - x**2) - tilt * 0.5 * (
-        -side * x)
+    y = y0 - e['brow_arch'] * w * 0.6 * (1 - x**2) - tilt * 0.5 * (-side * x)
     pts = np.stack([c[0] + x * w * 1.25 * far, y], 1)
     _line(img, pts, ident['hair'] * 0.8, a * ident['brow_thick'] * 2)
 
@@ -234,9 +238,8 @@ def _draw_face(img: np.ndarray, ident: dict, e: dict,
     cx, cy = size / 2, size * 0.53
     skin = ident['skin']
     _ellipse(img, (cx, cy + b * 0.95), (a * 0.55, b * 0.5), 0, skin * 0.8)
-    _ellipse(img, (cx, cy - b * 0.25), (a * 1.12, b * (0.85 +
-                                                       ident['hair_height'])),
-             0, ident['hair'])
+    _ellipse(img, (cx, cy - b * 0.25),
+             (a * 1.12, b * (0.85 + ident['hair_height'])), 0, ident['hair'])
     for side in (-1, 1):
         _ellipse(img, (cx + side * a * 0.98, cy - b * 0.02),
                  (a * 0.14, b * 0.2), 0, skin * 0.9)
@@ -248,15 +251,15 @@ def _draw_face(img: np.ndarray, ident: dict, e: dict,
         far = 1 - max(0.0, -side * yaw)  # the far eye looks narrower
         c = (fx + side * a * ident['eye_dx'] * (1 + 0.3 * side * yaw),
              cy + b * ident['eye_y'])
-        _draw_eye(img, c, eye_w, ident, e, side, far)
+        _draw_eye(img, c, eye_w, ident, e, far)
         _draw_brow(img, c, eye_w, ident, e, side, far)
     dark = skin * 0.6
     nose_y = cy + b * 0.22
     _line(img, [(fx, cy - b * 0.02), (fx + a * 0.02, nose_y)], skin * 0.82,
           a * 0.04)
     for side in (-1, 1):
-        _ellipse(img, (fx + side * a * 0.09, nose_y), (a * 0.05, a * 0.03),
-                 0, dark)
+        _ellipse(img, (fx + side * a * 0.09, nose_y), (a * 0.05, a * 0.03), 0,
+                 dark)
     eye_y = cy + b * ident['eye_y']
     for i in range(int(round(3 * np.clip(e['nose_wrinkle'], 0, 1)))):
         y = eye_y + a * (0.12 + 0.09 * i)
@@ -289,11 +292,12 @@ def _occlude(img: np.ndarray, rng: np.random.Generator) -> None:
         _ellipse(img, center, axes, rng.uniform(0, 180), color)
     else:
         p1, p2 = center - axes, center + axes
-        cv2.rectangle(img, tuple(_pts(p1)), tuple(_pts(p2)), _color(color),
-                      -1, cv2.LINE_AA, _SHIFT)
+        cv2.rectangle(img, tuple(_pts(p1)), tuple(_pts(p2)), _color(color), -1,
+                      cv2.LINE_AA, _SHIFT)
 
 
-def render_face(label: int, rng: np.random.Generator,
+def render_face(label: int,
+                rng: np.random.Generator,
                 size: int = 112) -> np.ndarray:
     """Draw one synthetic face with the expression ``label``.
 
@@ -311,8 +315,9 @@ def render_face(label: int, rng: np.random.Generator,
     img[:] = _color(ident['background'])
     _draw_face(img, ident, expression, rng)
     # pose: in-plane rotation, scale and shift
-    matrix = cv2.getRotationMatrix2D(
-        (size / 2, size / 2), rng.uniform(-15, 15), rng.uniform(0.85, 1.15))
+    matrix = cv2.getRotationMatrix2D((size / 2, size / 2),
+                                     rng.uniform(-15, 15),
+                                     rng.uniform(0.85, 1.15))
     matrix[:, 2] += rng.uniform(-0.06, 0.06, size=2) * size
     img = cv2.warpAffine(
         img, matrix, (size, size), borderMode=cv2.BORDER_REPLICATE)

@@ -34,8 +34,11 @@ from sqsnet_mm.datasets.ferplus import (FERPLUS_SPLIT_FOLDERS,
 
 FER_COLUMNS = ('emotion', 'pixels', 'Usage')
 FERPLUS_COLUMNS = ('Usage', 'Image name') + FERPLUS_VOTE_COLUMNS
-USAGE_SPLITS = {'Training': 'train', 'PublicTest': 'val',
-                'PrivateTest': 'test'}
+USAGE_SPLITS = {
+    'Training': 'train',
+    'PublicTest': 'val',
+    'PrivateTest': 'test'
+}
 IMAGE_SIDE = 48
 
 
@@ -114,11 +117,11 @@ def convert_ferplus(fer_csv: str, ferplus_csv: str,
             path = osp.join(out_dir, FERPLUS_SPLIT_FOLDERS[split], name)
             if not cv2.imwrite(path, image):
                 raise OSError(f'could not write {path}')
-            rows[split].append(
-                [name, f'(0, 0, {IMAGE_SIDE}, {IMAGE_SIDE})'] + votes)
+            rows[split].append([name, f'(0, 0, {IMAGE_SIDE}, {IMAGE_SIDE})'] +
+                               votes)
     for split, folder in FERPLUS_SPLIT_FOLDERS.items():
-        with open(osp.join(out_dir, folder, 'label.csv'), 'w',
-                  newline='') as f:
+        with open(
+                osp.join(out_dir, folder, 'label.csv'), 'w', newline='') as f:
             csv.writer(f).writerows(rows[split])
         counts[split] = len(rows[split])
     return dict(counts)

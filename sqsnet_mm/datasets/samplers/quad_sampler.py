@@ -51,9 +51,10 @@ class QuadSampler(Sampler):
 
     Everything is drawn with NumPy from the pair ``(seed, epoch)`` (call
     :meth:`set_epoch`), so an epoch is reproducible and the same on every
-    rank. An epoch yields ``4 * M`` images, four per anchor. Under distributed training the epoch's quads are padded (by
-    repeating its first quads) to a multiple of the world size and rank
-    ``r`` takes quads ``r, r + world_size, ...``: the ranks are disjoint and
+    rank. An epoch yields ``4 * M`` images, four per anchor. Under
+    distributed training the epoch's quads are padded (by repeating its first
+    quads) to a multiple of the world size and rank ``r`` takes quads
+    ``r, r + world_size, ...``: the ranks are disjoint and
     together cover the epoch, as with ``DefaultSampler``.
 
     Labels come from ``dataset.get_gt_labels()``; a soft label counts as its
@@ -93,8 +94,10 @@ class QuadSampler(Sampler):
                 f'QuadSampler: num_anchors must be >= 1, got {num_anchors}')
         labels = _labels_of(dataset)
         self.num_anchors = len(labels) if num_anchors is None else num_anchors
-        self._index_classes(labels, dataset.metainfo.get('classes') if hasattr(
-            dataset, 'metainfo') else None)
+        self._index_classes(
+            labels,
+            dataset.metainfo.get('classes')
+            if hasattr(dataset, 'metainfo') else None)
         self.num_quads = math.ceil(self.num_anchors / self.world_size)
 
     def _index_classes(self, labels: np.ndarray,
@@ -138,8 +141,7 @@ class QuadSampler(Sampler):
         n = len(self._order)
         if self.class_balanced:
             k = rng.integers(len(self._classes), size=self.num_anchors)
-            return self._order[self._starts[k] +
-                               rng.integers(self._counts[k])]
+            return self._order[self._starts[k] + rng.integers(self._counts[k])]
         rounds = math.ceil(self.num_anchors / n)
         if self.shuffle:
             base = np.concatenate([rng.permutation(n) for _ in range(rounds)])
@@ -147,7 +149,9 @@ class QuadSampler(Sampler):
             base = np.tile(np.arange(n), rounds)
         return base[:self.num_anchors]
 
-    def _other_class_image(self, rng: np.random.Generator, k1: np.ndarray,
+    def _other_class_image(self,
+                           rng: np.random.Generator,
+                           k1: np.ndarray,
                            k2: Optional[np.ndarray] = None) -> np.ndarray:
         """Uniform image outside class(es) ``k1`` (and ``k2``), per row."""
         starts, counts = self._starts, self._counts
