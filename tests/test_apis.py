@@ -45,8 +45,10 @@ def load_tool(name: str):
     return module
 
 
-def write_resnet_model(folder: str, classes=RAFDB_CLASSES,
-                       meta_classes=True, seed=0):
+def write_resnet_model(folder: str,
+                       classes=RAFDB_CLASSES,
+                       meta_classes=True,
+                       seed=0):
     """A random-init ResNet-18 classifier config + checkpoint.
 
     Returns:
@@ -111,8 +113,8 @@ def generated_face(label: int, seed: int, size: int = 112) -> np.ndarray:
 
 def ckplus_files(num: int):
     files = sorted(
-        osp.join(root, f) for root, _, names in os.walk(CKPLUS)
-        for f in names if f.endswith('.png'))
+        osp.join(root, f) for root, _, names in os.walk(CKPLUS) for f in names
+        if f.endswith('.png'))
     return files[::len(files) // num][:num]
 
 
@@ -174,8 +176,8 @@ def test_detector_registry_and_errors():
         build_face_detector('retina')
     with pytest.raises(FileNotFoundError, match='cascade'):
         HaarFaceDetector(face_cascade='/nonexistent.xml')
-    assert WholeImageDetector()(np.zeros((30, 40, 3), np.uint8))[0].box == (
-        0, 0, 40, 30)
+    assert WholeImageDetector()(np.zeros((30, 40, 3),
+                                         np.uint8))[0].box == (0, 0, 40, 30)
 
 
 # --------------------------------------------------------------- alignment
@@ -217,8 +219,9 @@ def test_folder_with_group_photo_and_bad_files(inferencer, tmp_path):
     inputs = tmp_path / 'photos'
     (inputs / 'sub').mkdir(parents=True)
     cv2.imwrite(str(inputs / 'group.jpg'), photo)
-    cv2.imwrite(str(inputs / 'sub' / 'empty.png'),
-                np.full((120, 160, 3), 200, np.uint8))
+    cv2.imwrite(
+        str(inputs / 'sub' / 'empty.png'), np.full((120, 160, 3), 200,
+                                                   np.uint8))
     (inputs / 'broken.jpg').write_bytes(b'not a jpeg')
     (inputs / 'notes.txt').write_text('x')
     out = tmp_path / 'out'
@@ -231,8 +234,10 @@ def test_folder_with_group_photo_and_bad_files(inferencer, tmp_path):
         assert iou(r['box'], box) > 0.6
         assert r['frame'] is None
     check_records(records, RAFDB_CLASSES)
-    problems = {osp.basename(i['source']): i['problem']
-                for i in result['issues']}
+    problems = {
+        osp.basename(i['source']): i['problem']
+        for i in result['issues']
+    }
     assert problems == {
         'empty.png': 'no face detected',
         'broken.jpg': 'unreadable image file (OpenCV cannot decode it)',
@@ -303,8 +308,8 @@ def test_sources_and_camera_parsing(tmp_path):
     (tmp_path / 'b.mp4').write_bytes(b'')
     (tmp_path / 'c.csv').write_text('x')
     sources, skipped = collect_sources([str(tmp_path), 'camera:1', 0])
-    assert [s.name for s in sources] == ['a.png', 'b.mp4', 'camera_1',
-                                         'camera_0']
+    assert [s.name
+            for s in sources] == ['a.png', 'b.mp4', 'camera_1', 'camera_0']
     assert [s.is_video for s in sources] == [False, True, True, True]
     assert skipped == [str(tmp_path / 'c.csv')]
     with pytest.raises(FileNotFoundError, match='missing.jpg'):
@@ -400,9 +405,9 @@ def test_label_mapping_rafdb_model_on_ferplus():
 
 
 def test_label_mapping_ferplus_model_on_rafdb_renormalises():
-    mapping = LabelMapping(FERPLUS_CLASSES, ['Surprised', 'fearful',
-                                             'disgusted', 'happy', 'sad',
-                                             'angry', 'neutral'])
+    mapping = LabelMapping(FERPLUS_CLASSES, [
+        'Surprised', 'fearful', 'disgusted', 'happy', 'sad', 'angry', 'neutral'
+    ])
     assert mapping.shared == RAFDB_CLASSES  # aliases resolved
     assert mapping.source_only == ('contempt', )
     raw = np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.4])  # contempt
@@ -433,8 +438,9 @@ def test_cross_dataset_tool_excludes_and_counts(resnet, tmp_path):
     for name, num in counts.items():
         (root / name).mkdir(parents=True)
         for i in range(num):
-            cv2.imwrite(str(root / name / f'S{i:03d}_{name}.png'),
-                        generated_face(i, i + 10 * num, 64))
+            cv2.imwrite(
+                str(root / name / f'S{i:03d}_{name}.png'),
+                generated_face(i, i + 10 * num, 64))
     out = tmp_path / 'out'
     assert load_tool('cross_dataset_test').main([
         *resnet, '--dataset-type', 'FERFolder', '--data-root',
@@ -447,8 +453,9 @@ def test_cross_dataset_tool_excludes_and_counts(resnet, tmp_path):
     assert report['excluded'] == dict(contempt=2)
     assert report['samples'] == 9 and report['evaluated'] == 7
     rows = report['predictions']
-    assert sorted(r['target'] for r in rows) == sorted(
-        ['happiness'] * 3 + ['surprise'] * 2 + ['neutral'] * 2)
+    assert sorted(r['target']
+                  for r in rows) == sorted(['happiness'] * 3 +
+                                           ['surprise'] * 2 + ['neutral'] * 2)
     assert all(r['prediction'] in report['shared_classes'] for r in rows)
     accuracy = 100 * np.mean([r['target'] == r['prediction'] for r in rows])
     assert report['metrics']['cross/accuracy'] == pytest.approx(accuracy)

@@ -53,8 +53,9 @@ def test_export_resnet_parity_and_onnx_backend(tmp_path, capsys, images):
     by_torch = FaceExpressionInferencer(
         config, checkpoint, detector='whole')(
             faces, batch_size=4, progress=False)['predictions']
-    by_onnx = FaceExpressionInferencer(out, detector='whole')(
-        faces, batch_size=3, progress=False)['predictions']
+    by_onnx = FaceExpressionInferencer(
+        out, detector='whole')(
+            faces, batch_size=3, progress=False)['predictions']
     assert len(by_onnx) == 5
     for a, b in zip(by_torch, by_onnx):
         assert a['label'] == b['label']
@@ -95,8 +96,7 @@ def test_export_sqsnet_removes_sqs_and_keeps_swin_batches_dynamic(tmp_path):
             meta=dict(dataset_meta=dict(classes=list(RAFDB_CLASSES)))),
         checkpoint)
     out = str(tmp_path / 'tiny.onnx')
-    assert export_tool.main([config, checkpoint, out, '--num-check', '2'
-                             ]) == 0
+    assert export_tool.main([config, checkpoint, out, '--num-check', '2']) == 0
     names = [init.name for init in onnx.load(out).graph.initializer]
     assert not any('sqs' in n or 'enhanced' in n for n in names)
 
@@ -104,8 +104,8 @@ def test_export_sqsnet_removes_sqs_and_keeps_swin_batches_dynamic(tmp_path):
     deployed = deployable_classifier(model)
     assert type(deployed).__name__ == 'ImageClassifier'
     for batch in (1, 3):  # the tool traced batch 2
-        assert onnx_max_abs_diff(deployed, out, torch.randn(
-            batch, 3, 64, 64)) < 1e-4
+        assert onnx_max_abs_diff(deployed, out, torch.randn(batch, 3, 64,
+                                                            64)) < 1e-4
 
 
 def test_traceable_swin_restores_mmpretrain():

@@ -91,8 +91,8 @@ def main(argv=None) -> int:
         canvas = np.concatenate(panels, axis=1)
         prob = result['probabilities'][result['target']]
         cv2.putText(canvas, f'{args.method}: {result["target"]} p={prob:.2f}',
-                    (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255),
-                    1, cv2.LINE_AA)
+                    (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1,
+                    cv2.LINE_AA)
         path = osp.join(args.out_dir, f'{stem}_face{i}_{result["target"]}.png')
         if not cv2.imwrite(path, canvas):
             raise OSError(f'cannot write {path}')

@@ -133,8 +133,8 @@ def main(argv=None) -> int:
                 predicted_unshared[top] += 1
             scores = torch.from_numpy(mapping.map_scores(raw))
             metric.process(
-                None, [dict(pred_score=scores, gt_label=torch.tensor(
-                    [shared_gt]))])
+                None,
+                [dict(pred_score=scores, gt_label=torch.tensor([shared_gt]))])
             rows.append(
                 dict(
                     img_path=sample.get('img_path'),
@@ -150,9 +150,10 @@ def main(argv=None) -> int:
           f'{sum(excluded.values())} excluded (classes the model lacks: '
           f'{dict(excluded) or "none"})')
     if predicted_unshared:
-        print('before restriction to the shared classes, the model chose a '
-              f'class the data set lacks for {sum(predicted_unshared.values())}'
-              f' evaluated samples: {dict(predicted_unshared)}')
+        print(
+            'before restriction to the shared classes, the model chose a '
+            f'class the data set lacks for {sum(predicted_unshared.values())}'
+            f' evaluated samples: {dict(predicted_unshared)}')
     for key, value in metrics.items():
         print(f'{key}: {value:.2f}')
     if args.out_dir:
@@ -169,8 +170,7 @@ def main(argv=None) -> int:
                     samples=total,
                     evaluated=len(rows),
                     excluded=dict(excluded),
-                    unrestricted_unshared_predictions=dict(
-                        predicted_unshared),
+                    unrestricted_unshared_predictions=dict(predicted_unshared),
                     metrics=metrics,
                     predictions=rows),
                 f,

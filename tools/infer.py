@@ -39,7 +39,9 @@ def parse_args(argv=None):
         help='default: onnxruntime for .onnx, pytorch for a config')
     parser.add_argument('--out-dir', required=True, help='output folder')
     parser.add_argument(
-        '--format', choices=['json', 'csv'], default='json',
+        '--format',
+        choices=['json', 'csv'],
+        default='json',
         help='predictions file format')
     parser.add_argument(
         '--detector',
@@ -47,7 +49,9 @@ def parse_args(argv=None):
         help='face detector: haar (OpenCV Haar cascade), whole (each image '
         'is already a face crop) or a registered detector name')
     parser.add_argument(
-        '--margin', type=float, default=0.2,
+        '--margin',
+        type=float,
+        default=0.2,
         help='context around each face box, fraction of its side')
     parser.add_argument(
         '--no-align',

@@ -127,8 +127,7 @@ class FaceCAM:
         from pytorch_grad_cam.utils.image import show_cam_on_image
         from pytorch_grad_cam.utils.model_targets import \
             ClassifierOutputTarget
-        tap = None if self.target_layers else BackboneOutputTap(
-            model.backbone)
+        tap = None if self.target_layers else BackboneOutputTap(model.backbone)
         try:
             layers = [tap] if tap is not None else self._layers(model)
             with _cam_methods()[self.method](LogitsModel(model),

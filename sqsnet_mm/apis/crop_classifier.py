@@ -61,16 +61,16 @@ def resolve_classes(cfg: Config,
     dataset_cfg = cfg.get('test_dataloader', {}).get('dataset', {})
     candidates = [
         ('--classes', classes),
-        ('checkpoint meta',
-         (checkpoint_meta or {}).get('dataset_meta', {}).get('classes')),
+        ('checkpoint meta', (checkpoint_meta or {}).get('dataset_meta',
+                                                        {}).get('classes')),
         ('config test_dataloader.dataset.metainfo',
          (dataset_cfg.get('metainfo') or {}).get('classes')),
     ]
     if dataset_cfg.get('type') in DATASETS:
         dataset_class = DATASETS.get(dataset_cfg['type'])
-        candidates.append(
-            (f'{dataset_class.__name__}.METAINFO',
-             getattr(dataset_class, 'METAINFO', {}).get('classes')))
+        candidates.append((f'{dataset_class.__name__}.METAINFO',
+                           getattr(dataset_class, 'METAINFO',
+                                   {}).get('classes')))
     origin, found = next(((o, c) for o, c in candidates if c), (None, None))
     if found is None:
         raise ValueError(
@@ -110,8 +110,11 @@ def load_pytorch_model(config: Union[str, Config],
     model = get_model(cfg, pretrained=False, device=device or 'cpu')
     meta = {}
     if checkpoint is None:
-        print_log('no checkpoint given: the model keeps its initial '
-                  'weights', logger='current', level=30)
+        print_log(
+            'no checkpoint given: the model keeps its initial '
+            'weights',
+            logger='current',
+            level=30)
     else:
         if not osp.isfile(checkpoint):
             raise FileNotFoundError(f'checkpoint {checkpoint} not found')
@@ -159,7 +162,6 @@ def build_crop_classifier(
     net = load_pytorch_model(model, checkpoint, device, classes)
     return ImageClassificationInferencer(
         net, pretrained=False, classes=list(net._dataset_meta['classes']))
-
 
 
 def preprocess_crops(classifier: ImageClassificationInferencer,

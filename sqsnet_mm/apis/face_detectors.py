@@ -113,8 +113,8 @@ class HaarFaceDetector:
         self.eye_region = eye_region
         self.max_eye_angle = max_eye_angle
         self.face_cascade = self._load_cascade(
-            face_cascade or cv2.data.haarcascades +
-            'haarcascade_frontalface_default.xml')
+            face_cascade
+            or cv2.data.haarcascades + 'haarcascade_frontalface_default.xml')
         self.eye_cascade = self._load_cascade(
             eye_cascade or cv2.data.haarcascades + 'haarcascade_eye.xml')
 
@@ -149,8 +149,7 @@ class HaarFaceDetector:
             return float(x / scale - pad), float(y / scale - pad)
 
         faces = []
-        for x, y, bw, bh in sorted(
-                np.asarray(boxes).reshape(-1, 4).tolist()):
+        for x, y, bw, bh in sorted(np.asarray(boxes).reshape(-1, 4).tolist()):
             eyes = self._find_eyes(gray, (x, y, bw, bh)) \
                 if self.detect_eyes else None
             x0, y0 = to_input(x, y)
@@ -162,9 +161,9 @@ class HaarFaceDetector:
                     (to_input(*eyes[0]), to_input(*eyes[1]))))
         return faces
 
-    def _find_eyes(self, gray: np.ndarray,
-                   box: Tuple[int, int, int, int]) -> Optional[Tuple[Point,
-                                                                     Point]]:
+    def _find_eyes(
+            self, gray: np.ndarray,
+            box: Tuple[int, int, int, int]) -> Optional[Tuple[Point, Point]]:
         """The two eye centres inside a face box, or None."""
         x, y, w, h = box
         roi = gray[y:y + int(self.eye_region * h), x:x + w]

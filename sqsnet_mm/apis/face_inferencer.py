@@ -2,8 +2,8 @@
 import json
 import os.path as osp
 from collections import Counter
-from typing import (Any, Iterable, Iterator, List, Optional, Sequence,
-                    Tuple, Union)
+from typing import (Any, Iterable, Iterator, List, Optional, Sequence, Tuple,
+                    Union)
 
 import numpy as np
 from mmengine.logging import print_log
@@ -67,7 +67,8 @@ class FaceExpressionInferencer:
         self.margin = margin
         self.align = align
 
-    def classify(self, crops: List[np.ndarray],
+    def classify(self,
+                 crops: List[np.ndarray],
                  batch_size: int = 16) -> np.ndarray:
         """Class probabilities (``N x C``) of face crops (BGR arrays)."""
         scores = [
@@ -170,8 +171,9 @@ class FaceExpressionInferencer:
             raise ValueError(f'out_format must be json or csv: {out_format}')
         sources, skipped = collect_sources(inputs, max_frames)
         issues = [
-            dict(source=path, frame=None,
-                 problem='unsupported file extension') for path in skipped
+            dict(
+                source=path, frame=None, problem='unsupported file extension')
+            for path in skipped
         ]
         writer = None
         if out_dir is not None and save_vis:
@@ -190,19 +192,25 @@ class FaceExpressionInferencer:
                 num_frames += 1
                 if frame.image is None:
                     issues.append(
-                        dict(source=frame.source, frame=frame.index,
-                             problem=frame.error))
+                        dict(
+                            source=frame.source,
+                            frame=frame.index,
+                            problem=frame.error))
                     continue
                 if not frame_records:
                     issues.append(
-                        dict(source=frame.source, frame=frame.index,
-                             problem='no face detected'))
+                        dict(
+                            source=frame.source,
+                            frame=frame.index,
+                            problem='no face detected'))
                 records.extend(frame_records)
                 if writer is not None:
                     writer.write(source, frame, frame_records)
         except KeyboardInterrupt:
-            print_log('interrupted: keeping the results so far',
-                      logger='current', level=30)
+            print_log(
+                'interrupted: keeping the results so far',
+                logger='current',
+                level=30)
         finally:
             if writer is not None:
                 writer.close()

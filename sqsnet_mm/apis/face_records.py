@@ -21,8 +21,8 @@ from .sources import Frame
 
 
 def make_face_record(frame: Frame, face_index: int, face: Face,
-                     rotation: float, aligned: bool,
-                     classes: Sequence[str], scores: np.ndarray) -> dict:
+                     rotation: float, aligned: bool, classes: Sequence[str],
+                     scores: np.ndarray) -> dict:
     """The record of one classified face.
 
     Args:
@@ -44,8 +44,10 @@ def make_face_record(frame: Frame, face_index: int, face: Face,
         rotation=round(float(rotation), 2),
         label=classes[label],
         score=float(scores[label]),
-        probabilities={c: float(p)
-                       for c, p in zip(classes, scores)})
+        probabilities={
+            c: float(p)
+            for c, p in zip(classes, scores)
+        })
 
 
 def dump_records(records: List[dict], path: str) -> None:
@@ -59,8 +61,10 @@ def dump_records(records: List[dict], path: str) -> None:
     if not path.endswith('.csv'):
         raise ValueError(f'output must end with .json or .csv: {path}')
     classes = list(records[0]['probabilities']) if records else []
-    fields = ['source', 'frame', 'face', 'x', 'y', 'w', 'h', 'aligned',
-              'rotation', 'label', 'score'] + [f'p_{c}' for c in classes]
+    fields = [
+        'source', 'frame', 'face', 'x', 'y', 'w', 'h', 'aligned', 'rotation',
+        'label', 'score'
+    ] + [f'p_{c}' for c in classes]
     with open(path, 'w', newline='', encoding='utf-8') as f:
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()

@@ -63,10 +63,10 @@ class LabelMapping:
         if not self.shared:
             raise ValueError(f'no class in common between the model '
                              f'{self.source} and the data set {self.target}')
-        self.source_only = tuple(c for c in self.source if c not in
-                                 self.shared)
-        self.target_only = tuple(c for c in self.target if c not in
-                                 self.shared)
+        self.source_only = tuple(c for c in self.source
+                                 if c not in self.shared)
+        self.target_only = tuple(c for c in self.target
+                                 if c not in self.shared)
         #: source output index of each shared class
         self.shared_to_source = np.array(
             [self.source.index(c) for c in self.shared])

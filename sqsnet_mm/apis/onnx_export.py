@@ -149,8 +149,7 @@ def onnx_max_abs_diff(model: BaseModel, onnx_file: str,
         ValueError: If the output shapes differ.
     """
     import onnxruntime as ort
-    session = ort.InferenceSession(
-        onnx_file, providers=onnx_providers('cpu'))
+    session = ort.InferenceSession(onnx_file, providers=onnx_providers('cpu'))
     ort_logits = session.run(None, {'input': inputs.numpy()})[0]
     with torch.no_grad():
         torch_logits = LogitsModel(model).eval()(inputs).numpy()

@@ -80,8 +80,8 @@ class ONNXClassificationInferencer(ImageClassificationInferencer):
     def forward(self, inputs: dict, **kwargs) -> List[DataSample]:
         """Run one preprocessed batch through ONNX Runtime."""
         data = self.data_preprocessor(inputs, False)
-        logits = self.session.run(
-            None, {self.input_name: data['inputs'].numpy()})[0]
+        logits = self.session.run(None,
+                                  {self.input_name: data['inputs'].numpy()})[0]
         scores = torch.from_numpy(np.asarray(logits)).softmax(dim=1)
         samples = data['data_samples'] or [DataSample() for _ in scores]
         for sample, score in zip(samples, scores):

@@ -40,8 +40,8 @@ def draw_face_records(image: np.ndarray, records: Sequence[dict],
         cv2.rectangle(canvas, (x, top), (x + tw + 2, top + th + base + 2),
                       color, cv2.FILLED)
         cv2.putText(canvas, text, (x + 1, top + th + 1),
-                    cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0),
-                    thickness, cv2.LINE_AA)
+                    cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0), thickness,
+                    cv2.LINE_AA)
     return canvas
 
 
@@ -98,9 +98,9 @@ class AnnotationWriter:
             self.close()
             path = self._path(source.name, self.video_suffix)
             size = (canvas.shape[1], canvas.shape[0])
-            self._video = cv2.VideoWriter(
-                path, cv2.VideoWriter_fourcc(*self.fourcc), source.fps
-                or self.default_fps, size)
+            self._video = cv2.VideoWriter(path,
+                                          cv2.VideoWriter_fourcc(*self.fourcc),
+                                          source.fps or self.default_fps, size)
             if not self._video.isOpened():
                 raise OSError(f'cannot open a {self.fourcc} video writer '
                               f'for {path}')

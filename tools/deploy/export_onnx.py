@@ -51,7 +51,9 @@ def parse_args(argv=None):
         default=1e-4,
         help='largest allowed absolute logit difference')
     parser.add_argument(
-        '--classes', nargs='+', help='class names (default: checkpoint '
+        '--classes',
+        nargs='+',
+        help='class names (default: checkpoint '
         'meta or config)')
     return parser.parse_args(argv)
 
@@ -59,8 +61,8 @@ def parse_args(argv=None):
 def check_images(folder: str, num: int) -> List[np.ndarray]:
     """The first ``num`` images of a folder (sorted, recursive)."""
     paths = sorted(
-        osp.join(root, f) for root, _, files in os.walk(folder)
-        for f in files if f.lower().endswith(IMAGE_EXTENSIONS))[:num]
+        osp.join(root, f) for root, _, files in os.walk(folder) for f in files
+        if f.lower().endswith(IMAGE_EXTENSIONS))[:num]
     if not paths:
         raise FileNotFoundError(f'no images in {folder}')
     images = [cv2.imread(p, cv2.IMREAD_COLOR) for p in paths]
