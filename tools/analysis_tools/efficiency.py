@@ -13,7 +13,8 @@ SQSNet model (``QuadImageClassifier``) the inference numbers are those of
 the deployed classifier (``to_inference_classifier``: backbone + pooling +
 base classifier, no SQS), the training numbers those of the full model with
 SQS, its batch augments and the config's optimizer. FLOPs are counted by
-mmengine's ``get_model_complexity_info`` (fvcore's counter): one
+mmengine's ``FlopAnalyzer`` (fvcore's counter) with a handle added for
+``scaled_dot_product_attention``, which it does not count by itself: one
 multiply-add counts as one FLOP. CPU memory is the peak resident set size
 of the process (``ru_maxrss``), GPU memory ``torch.cuda.max_memory_allocated``.
 """
@@ -26,7 +27,8 @@ import time
 from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
-from mmengine.analysis import get_model_complexity_info
+from mmengine.analysis import FlopAnalyzer
+from mmengine.analysis.jit_handles import get_shape
 from mmengine.config import Config, DictAction
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
@@ -163,6 +165,17 @@ def measure(model: torch.nn.Module, deployed: torch.nn.Module, cfg: Config,
     return out
 
 
+def sdpa_flop_jit(inputs, outputs) -> int:
+    """Multiply-adds of ``scaled_dot_product_attention(q, k, v)``:
+    ``q k^T`` (L x S x E per head) plus ``attn v`` (L x S x Ev per head)."""
+    q, k, v = (get_shape(x) for x in inputs[:3])
+    batch_heads = 1
+    for d in q[:-2]:
+        batch_heads *= d
+    length, dim = q[-2:]
+    return batch_heads * length * k[-2] * (dim + v[-1])
+
+
 def complexity(model: torch.nn.Module, deployed: torch.nn.Module,
                shape: Tuple[int, int]) -> Dict[str, float]:
     """Parameters of the training and the deployed model, FLOPs of the
@@ -178,16 +191,15 @@ def complexity(model: torch.nn.Module, deployed: torch.nn.Module,
         def forward(self, x):
             return self.net(x, mode='tensor')
 
-    info = get_model_complexity_info(
-        Tensor(deployed),
-        input_shape=(3, *shape),
-        show_table=False,
-        show_arch=False)
+    analyzer = FlopAnalyzer(Tensor(deployed), torch.randn(1, 3, *shape))
+    analyzer.set_op_handle('aten::scaled_dot_product_attention',
+                           sdpa_flop_jit)
+    analyzer.uncalled_modules_warnings(False)
     return dict(
         params_train_m=sum(p.numel() for p in model.parameters()) / 1e6,
         params_deployed_m=sum(p.numel()
                               for p in deployed.parameters()) / 1e6,
-        gflops_deployed=info['flops'] / 1e9)
+        gflops_deployed=analyzer.total() / 1e9)
 
 
 def markdown(config: str, shape, batch: int, comp: Dict[str, float],
