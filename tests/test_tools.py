@@ -1,6 +1,7 @@
 """tools/train.py, test.py, dist_train.sh, dist_test.sh and the analysis
-tools, run as a user runs them (subprocesses) on the tiny SQSNet config and
-a few dozen synthetic 64 px faces, on the CPU."""
+tools, run as a user runs them (subprocesses) on the tiny SQSNet config
+(configs/sqsnet/sqsnet_tiny_synthetic.py) and a few dozen synthetic 64 px
+faces, on the CPU."""
 import importlib.util
 import json
 import os
@@ -16,11 +17,7 @@ from sqsnet_mm.datasets.synthetic import generate_synthetic_fer
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOOLS = osp.join(REPO, 'tools')
-BASES = [
-    osp.join(REPO, 'configs', '_base_', p)
-    for p in ('models/sqsnet_tiny.py', 'datasets/synthetic_fer.py',
-              'schedules/sqsnet_50e.py', 'default_runtime.py')
-]
+TINY = osp.join(REPO, 'configs', 'sqsnet', 'sqsnet_tiny_synthetic.py')
 EPOCHS = 2  # for the kill-and-resume test; the other runs train 1 epoch
 BATCH = 8  # two quads
 ANCHORS = 8  # quads per epoch: 32 images, 4 iterations on one process
@@ -58,30 +55,17 @@ class StallHook(Hook):
             time.sleep(600)
 '''
 
+# The tiny SQSNet config of the quick start, on fewer, smaller batches.
 CONFIG = '''
-_base_ = {bases!r}
+_base_ = [{tiny!r}]
 custom_imports = dict(imports=['sqsnet_mm', 'tools_test_hooks'],
                       allow_failed_imports=False)
-data_root = {data_root!r}
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.8, 1.0)),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandomErasing', erase_prob=0.5, mode='rand'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=64),
-    dict(type='PackInputs'),
-]
 loader = dict(batch_size={batch}, num_workers=0, persistent_workers=False)
 train_dataloader = dict(
     **loader,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline),
+    dataset=dict(data_root={data_root!r}),
     sampler=dict(num_anchors={anchors}))
-val_dataloader = dict(
-    **loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
+val_dataloader = dict(**loader, dataset=dict(data_root={data_root!r}))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs={epochs})
 param_scheduler = dict(periods=[{epochs}])
@@ -107,7 +91,7 @@ def setup(tmp_path_factory):
     config = root / 'tiny.py'
     config.write_text(
         CONFIG.format(
-            bases=BASES,
+            tiny=TINY,
             data_root=data_root,
             batch=BATCH,
             anchors=ANCHORS,
@@ -260,7 +244,7 @@ def test_sweep_points_and_table(tmp_path, monkeypatch):
 def test_sweep_keys_exist_in_the_model_config():
     from mmengine.config import Config
     sweep = load_tool('sweep')
-    cfg = Config.fromfile(BASES[0])
+    cfg = Config.fromfile(TINY)
     for key in sweep.SQS_KEYS.values():
         node = cfg
         for part in key.split('.'):
