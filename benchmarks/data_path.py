@@ -42,7 +42,8 @@ class LabelOnlyDataset:
 
     def __init__(self, labels: np.ndarray, num_classes: int) -> None:
         self.labels = labels
-        self.metainfo = dict(classes=tuple(f'c{i}' for i in range(num_classes)))
+        self.metainfo = dict(
+            classes=tuple(f'c{i}' for i in range(num_classes)))
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -57,7 +58,8 @@ def sampler_rows(num_labels: int, num_classes: int,
     rng = np.random.default_rng(0)
     # imbalanced like AffectNet: class sizes in a 1:20 range
     weights = np.geomspace(1, 20, num_classes)
-    labels = rng.choice(num_classes, size=num_labels, p=weights / weights.sum())
+    labels = rng.choice(
+        num_classes, size=num_labels, p=weights / weights.sum())
     dataset = LabelOnlyDataset(labels, num_classes)
     samplers = dict(
         quad=lambda: QuadSampler(dataset, seed=0),

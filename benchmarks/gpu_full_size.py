@@ -168,7 +168,8 @@ def main(argv=None):
     deployed = to_inference_classifier(sqs_model).to(device).eval()
     plain = build_model(plain_cfg(cfg)).to(device).eval()
     del sqs_model
-    one = dict(inputs=data['inputs'][:1], data_samples=data['data_samples'][:1])
+    one = dict(
+        inputs=data['inputs'][:1], data_samples=data['data_samples'][:1])
 
     def infer(model, amp):
         def run():

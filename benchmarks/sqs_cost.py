@@ -28,10 +28,12 @@ import argparse
 import copy
 from typing import Callable, Dict, List, Optional
 
+import numpy as np
 import torch
 from mmengine.optim import OptimWrapper
 
-from benchmarks.common import (NUM_CLASSES, SETTINGS, build_model, fmt_ms, fmt_ratio,
+from benchmarks.common import (NUM_CLASSES, SETTINGS, build_model,
+                               count_params, fmt_ms, fmt_ratio,
                                interleaved, machine_header, markdown,
                                paired_ratio, quad_batch, set_threads,
                                setting_cfg)
@@ -105,6 +107,24 @@ def make_step(model: torch.nn.Module,
     return step
 
 
+def sqs_module_ms(model: torch.nn.Module, data: dict, repeats: int = 30):
+    """Median ms of the SQS module alone (eq. 6-8, 10), forward and
+    backward, on random maps of the backbone's output shape for the
+    batch's quads; and that shape."""
+    with torch.no_grad():
+        shape = model.extract_feat(
+            model.data_preprocessor(data, False)['inputs'][:1])[-1].shape
+    k = len(data['inputs']) // 4
+    maps = [torch.randn(k, *shape[1:], requires_grad=True) for _ in range(4)]
+
+    def run():
+        out = model.sqs_neck(*maps)
+        (out['loss'] + out['refined'].mean()).backward()
+
+    times = interleaved({'sqs': run}, rounds=repeats, warmup=3)['sqs']
+    return float(np.median(times)) * 1e3, tuple(shape[1:])
+
+
 def run_setting(name: str, base: dict, size: int, batch: int, rounds: int,
                 warmup: int) -> List[List[str]]:
     if batch % 4:
@@ -113,21 +133,26 @@ def run_setting(name: str, base: dict, size: int, batch: int, rounds: int,
     data = quad_batch(k, size, NUM_CLASSES)
     labels = torch.tensor([int(s.gt_label) for s in data['data_samples']])
     n_inb = len(mine_in_batch(labels)[0])
-    steps = {}
-    params = {}
-    for var, cfg in variant_cfgs(base).items():
-        model = build_variant(var, cfg)
-        params[var] = sum(p.numel() for p in model.parameters())
-        steps[var] = make_step(model, data, expect_sqs=var != 'off')
+    models = {
+        var: build_variant(var, cfg)
+        for var, cfg in variant_cfgs(base).items()
+    }
+    params = {var: count_params(m) for var, m in models.items()}
+    steps = {
+        var: make_step(m, data, expect_sqs=var != 'off')
+        for var, m in models.items()
+    }
     print(f'[{name}] {size} px, batch {batch} ({k} quads, {n_inb} in-batch '
           f'anchors), params off/on {params["off"] / 1e6:.3f}/'
           f'{params["on"] / 1e6:.3f} M, {rounds} rounds', flush=True)
     t = interleaved(steps, rounds=rounds, warmup=warmup)
+    sqs_ms, shape = sqs_module_ms(models['on'], data)
     on_off = paired_ratio(t['on'], t['off'])
     return [[
         name, f'{size} px, B={batch}', fmt_ms(t['off']), fmt_ms(t['on']),
         fmt_ms(t['in_batch']), fmt_ms(t['naive']),
         fmt_ratio(on_off), 'yes' if on_off[1] < 1.03 else 'no',
+        f'{sqs_ms:.2f} ({"x".join(map(str, shape))})',
         fmt_ratio(paired_ratio(t['in_batch'], t['off'])),
         fmt_ratio(paired_ratio(t['naive'], t['on']), scale=4.0),
         fmt_ratio(paired_ratio(t['naive'], t['on'])),
@@ -164,7 +189,8 @@ def main(argv=None):
                             args.warmup)
     print(markdown([
         'model', 'input', 'off ms', 'on ms', 'in-batch ms', 'naive ms',
-        'on / off', '< 1.03', 'in-batch / off',
+        'on / off', '< 1.03', 'SQS module fwd+bwd ms (map)',
+        'in-batch / off',
         'naive / on per trained image', 'naive / on per anchor',
         'naive / in-batch per anchor'
     ], rows))
