@@ -1,8 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 # MMPretrain's tools/test.py (1.2.0) with the sqsnet_mm components registered,
 # CPU-only distributed testing (gloo) through torchrun, 5-view TTA from the
-# config's `tta_views`, and FERMetric's JSON + confusion-matrix PNG written to
-# the work directory, followed by a table of the metrics.
+# config's `tta_views`, FERMetric's JSON + confusion-matrix PNG written to the
+# work directory, followed by a table of the metrics, and no training data
+# needed (EarlyStoppingHook, which builds the training loop, is left out).
 import argparse
 import os
 import os.path as osp
@@ -142,6 +143,15 @@ def merge_args(cfg, args):
                 cfg.test_dataloader.dataset.pipeline, views)
         cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+
+    # EarlyStoppingHook.before_run builds the training loop, data set
+    # included, which a test neither needs nor may have: leave it out.
+    if cfg.get('custom_hooks'):
+        cfg.custom_hooks = [
+            hook for hook in cfg.custom_hooks
+            if hook.get('type') not in ('EarlyStoppingHook',
+                                        'mmengine.EarlyStoppingHook')
+        ]
 
     # ----------------- Default dataloader args -----------------
     default_dataloader_cfg = ConfigDict(
