@@ -52,9 +52,12 @@ def seeds_cmd(config: str, args, compare: str = None,
         cmd += ['--out', out]
     if args.iters:
         n = args.iters
+        warmup = n // 10
         cmd += [
             '--cfg-options', f'train_cfg.max_iters={n}',
-            f'train_cfg.val_interval={n}', f'param_scheduler.periods=[{n}]',
+            f'train_cfg.val_interval={n}', f'param_scheduler.0.end={warmup}',
+            f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={n}',
+            f'param_scheduler.1.T_max={n - warmup}',
             f'default_hooks.checkpoint.interval={n}'
         ]
     if args.data_root:

@@ -5,3 +5,6 @@ _base_ = [
     '../../configs/_base_/models/sqsnet_tiny.py',
     './_base_/ckplus_64px_budget.py'
 ]
+
+# no batch augments, like the baseline and the quick start
+model = dict(train_cfg=None)

@@ -341,7 +341,7 @@ def render_face(label: int,
 
 
 def generate_synthetic_fer(out_dir: str,
-                           num_train: int = 2800,
+                           num_train: int = 8400,
                            num_test: int = 700,
                            size: int = 112,
                            seed: int = 0) -> str:

@@ -16,7 +16,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Draw synthetic faces with the seven basic expressions '
         'and write them in the RAF-DB basic layout.')
     parser.add_argument('out_dir', help='output folder')
-    parser.add_argument('--num-train', type=int, default=2800)
+    parser.add_argument('--num-train', type=int, default=8400)
     parser.add_argument('--num-test', type=int, default=700)
     parser.add_argument('--size', type=int, default=112, help='image side')
     parser.add_argument('--seed', type=int, default=0)

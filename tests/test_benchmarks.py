@@ -1,5 +1,5 @@
-"""Checks of the benchmark code (what it measures, not how fast): run with
-``python -m pytest -q benchmarks/tests`` from the repository root."""
+"""Checks of the benchmark code in ``benchmarks/`` (what it measures, never
+how fast)."""
 import numpy as np
 import pytest
 import torch
