@@ -68,7 +68,6 @@ train_dataloader = dict(
 val_dataloader = dict(**loader, dataset=dict(data_root={data_root!r}))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs={epochs})
-param_scheduler = dict(periods=[{epochs}])
 default_hooks = dict(logger=dict(interval=1))
 custom_hooks = [
     dict(type='EarlyStoppingHook', monitor='fer/accuracy', rule='greater',
