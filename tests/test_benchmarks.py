@@ -1,9 +1,11 @@
 """Checks of the benchmark code in ``benchmarks/`` (what it measures, never
 how fast)."""
+import argparse
+
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from benchmarks import ckplus_accuracy, complexity, data_path
 from benchmarks.common import (count_params, interleaved, paired_ratio,
@@ -125,6 +127,27 @@ def test_ckplus_command_overrides():
     assert cmd.count('--cfg-options') == 1
     assert 'train_cfg.max_iters=7' in cmd
     assert 'train_dataloader.dataset.data_root=d' in cmd
+
+
+def test_ckplus_iters_override_rescales_the_schedule():
+
+    class Args:
+        seeds = [0]
+        folds = 3
+        work_dir = 'w'
+        iters = 40
+        data_root = None
+
+    cmd = ckplus_accuracy.seeds_cmd(CK_CONFIGS[0], Args)
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    options = parser.parse_args(cmd[cmd.index('--cfg-options'):]).cfg_options
+    cfg = Config.fromfile(CK_CONFIGS[0])
+    cfg.merge_from_dict(options)
+    warmup, cosine = cfg.param_scheduler
+    assert (warmup.begin, warmup.end) == (0, 4)
+    assert (cosine.begin, cosine.end, cosine.T_max) == (4, 40, 36)
+    assert cfg.train_cfg.max_iters == cfg.train_cfg.val_interval == 40
 
 
 def test_complexity_row_of_tiny_config():

@@ -176,3 +176,16 @@ def paired_ttest(a: Sequence[float],
     if not (math.isfinite(t) and math.isfinite(p)):
         return dict(diff=diff, t=None, p=None)
     return dict(diff=diff, t=t, p=p)
+
+
+def write_report(work_dir: str, json_name: str, raw: dict, table: str,
+                 out: Optional[str] = None) -> None:
+    """Write a study's raw results to ``work_dir/json_name``, its Markdown
+    ``table`` to ``out`` (when given), and print the table."""
+    os.makedirs(work_dir, exist_ok=True)
+    with open(osp.join(work_dir, json_name), 'w') as f:
+        json.dump(raw, f, indent=2)
+    if out:
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write(table + '\n')
+    print(table)

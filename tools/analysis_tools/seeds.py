@@ -23,14 +23,12 @@ come from FERMetric's ``fer_metrics.json``. All raw metrics are written to
 ``WORK_DIR/seeds.json``, the Markdown table to stdout and ``--out``.
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqsnet_mm.engine.experiments import (format_mean_std, paired_ttest,
-                                          run_train_test)
+                                          run_train_test, write_report)
 
 TOOLS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FOLD_DATASETS = ('train_dataloader.dataset', 'val_dataloader.dataset',
@@ -163,13 +161,7 @@ def main(argv=None):
         results[args.compare] = run_config(args.compare, plan, args)
     table = markdown_table(args.config, results[args.config], args.compare,
                            results.get(args.compare))
-    os.makedirs(args.work_dir, exist_ok=True)
-    with open(osp.join(args.work_dir, 'seeds.json'), 'w') as f:
-        json.dump(results, f, indent=2)
-    if args.out:
-        with open(args.out, 'w', encoding='utf-8') as f:
-            f.write(table + '\n')
-    print(table)
+    write_report(args.work_dir, 'seeds.json', results, table, args.out)
     return 0
 
 

@@ -25,13 +25,12 @@ Markdown table comes out, one row per point::
 """
 import argparse
 import itertools
-import json
-import os
 import os.path as osp
 import sys
 from typing import Dict, List, Sequence, Tuple
 
-from sqsnet_mm.engine.experiments import format_mean_std, run_train_test
+from sqsnet_mm.engine.experiments import (format_mean_std, run_train_test,
+                                          write_report)
 
 TOOLS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SQS_KEYS = dict(
@@ -152,13 +151,7 @@ def main(argv=None):
         f'{osp.basename(args.config)}, seeds {args.seeds}, '
         f'mode {args.mode}', '', header, rule, *rows
     ])
-    os.makedirs(root, exist_ok=True)
-    with open(osp.join(root, 'sweep.json'), 'w') as f:
-        json.dump(raw, f, indent=2)
-    if args.out:
-        with open(args.out, 'w', encoding='utf-8') as f:
-            f.write(table + '\n')
-    print(table)
+    write_report(root, 'sweep.json', raw, table, args.out)
     return 0
 
 
