@@ -14,24 +14,22 @@ from sqsnet_mm.apis import FaceExpressionInferencer, load_pytorch_model
 from sqsnet_mm.apis.onnx_export import (deployable_classifier,
                                         onnx_max_abs_diff, traceable_swin)
 from sqsnet_mm.datasets.emotions import RAFDB_CLASSES
-from test_apis import (CKPLUS, REPO, generated_face, load_tool,
-                       write_resnet_model)
+from ..utils import REPO_ROOT, load_script
+from .test_face_inferencer import generated_face, write_resnet_model
 
-export_tool = load_tool('deploy/export_onnx')
+export_tool = load_script('tools/deploy/export_onnx.py')
 
 
 def reported_diffs(text: str):
     return [float(d) for d in re.findall(r'max abs diff ([0-9.e+-]+)', text)]
 
 
-@pytest.mark.parametrize('images', [
-    None,
-    pytest.param(
-        osp.join(CKPLUS, 'happy'),
-        marks=pytest.mark.skipif(
-            not osp.isdir(CKPLUS), reason='CK+ not available'))
-])
-def test_export_resnet_parity_and_onnx_backend(tmp_path, capsys, images):
+@pytest.mark.parametrize('real_faces', [False, True],
+                         ids=['generated', 'ckplus48'])
+def test_export_resnet_parity_and_onnx_backend(tmp_path, capsys, request,
+                                               real_faces):
+    images = osp.join(request.getfixturevalue('ckplus_root'),
+                      'happy') if real_faces else None
     config, checkpoint = write_resnet_model(str(tmp_path))
     out = str(tmp_path / 'model.onnx')
     args = [config, checkpoint, out, '--check', '--num-check', '6']
@@ -72,7 +70,7 @@ def test_export_sqsnet_removes_sqs_and_keeps_swin_batches_dynamic(tmp_path):
     needs :func:`traceable_swin` for that)."""
     cfg = Config(
         dict(
-            _base_=[osp.join(REPO, 'configs/_base_/models/sqsnet_tiny.py')],
+            _base_=[osp.join(REPO_ROOT, 'configs/_base_/models/sqsnet_tiny.py')],
             custom_imports=dict(imports=['sqsnet_mm']),
             default_scope='mmpretrain',
             test_dataloader=dict(

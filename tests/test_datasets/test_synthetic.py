@@ -1,6 +1,5 @@
 """Tests of the synthetic FER generator and its RAF-DB layout."""
 import hashlib
-import importlib.util
 import os
 import os.path as osp
 
@@ -9,8 +8,8 @@ import pytest
 
 from sqsnet_mm.datasets import RAFDB, generate_synthetic_fer
 from sqsnet_mm.datasets.synthetic import render_face
+from ..utils import load_script
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def digest(folder):
@@ -86,11 +85,7 @@ def test_arguments_and_cli(tmp_path):
         generate_synthetic_fer(str(tmp_path), 0, 0)
     with pytest.raises(ValueError, match='size must be >= 32'):
         generate_synthetic_fer(str(tmp_path), 7, 0, size=16)
-    path = osp.join(REPO, 'tools', 'dataset_converters',
-                    'make_synthetic_fer.py')
-    spec = importlib.util.spec_from_file_location('make_synthetic_fer', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script('tools/dataset_converters/make_synthetic_fer.py')
     tool.main([
         str(tmp_path / 'cli'), '--num-train', '7', '--num-test', '0', '--size',
         '40', '--seed', '1'

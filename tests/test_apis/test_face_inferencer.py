@@ -5,11 +5,10 @@ set tool.
 Models are random-init ResNet-18s (16 base channels, 64 px): the tests
 check the plumbing (faces found, one record per face, probabilities, files,
 reported failures), not the accuracy. Real faces are the CK+ crops of
-``../shared/data/ckplus48`` (tests skipped when absent); generated faces
+``../shared/data/ckplus48`` (the ``ckplus_root`` fixture); generated faces
 come from ``sqsnet_mm.datasets.synthetic.render_face``.
 """
 import csv
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -29,20 +28,7 @@ from sqsnet_mm.apis.cam import FaceCAM
 from sqsnet_mm.apis.label_mapping import LabelMapping
 from sqsnet_mm.datasets.emotions import FERPLUS_CLASSES, RAFDB_CLASSES
 from sqsnet_mm.datasets.synthetic import render_face
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CKPLUS = osp.join(REPO, '..', 'shared', 'data', 'ckplus48')
-needs_ckplus = pytest.mark.skipif(
-    not osp.isdir(CKPLUS), reason='../shared/data/ckplus48 not available')
-
-
-def load_tool(name: str):
-    """Import ``tools/<name>.py`` as a module (to call its ``main``)."""
-    spec = importlib.util.spec_from_file_location(
-        name.replace('/', '_'), osp.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from ..utils import load_script
 
 
 def write_resnet_model(folder: str,
@@ -111,9 +97,10 @@ def generated_face(label: int, seed: int, size: int = 112) -> np.ndarray:
     return render_face(label, np.random.default_rng([77, seed]), size)
 
 
-def ckplus_files(num: int):
+def ckplus_files(ckplus_root: str, num: int):
     files = sorted(
-        osp.join(root, f) for root, _, names in os.walk(CKPLUS) for f in names
+        osp.join(root, f)
+        for root, _, names in os.walk(ckplus_root) for f in names
         if f.endswith('.png'))
     return files[::len(files) // num][:num]
 
@@ -151,17 +138,15 @@ def check_records(records, classes):
 
 
 # --------------------------------------------------------------- detection
-@needs_ckplus
-def test_haar_finds_one_face_in_each_48px_ckplus_crop():
+def test_haar_finds_one_face_in_each_48px_ckplus_crop(ckplus_root):
     detector = HaarFaceDetector()
-    files = ckplus_files(20)
+    files = ckplus_files(ckplus_root, 20)
     counts = [len(detector(cv2.imread(f))) for f in files]
     assert counts == [1] * 20, dict(zip(files, counts))
 
 
-@needs_ckplus
-def test_haar_finds_every_face_of_a_ckplus_group_photo():
-    photo, boxes = ckplus_photo(ckplus_files(3))
+def test_haar_finds_every_face_of_a_ckplus_group_photo(ckplus_root):
+    photo, boxes = ckplus_photo(ckplus_files(ckplus_root, 3))
     faces = HaarFaceDetector()(photo)
     assert len(faces) == 3
     for face, box in zip(faces, boxes):  # sorted left to right
@@ -213,9 +198,9 @@ def test_ckplus_style_crop_gets_eyes_and_alignment():
 
 
 # ------------------------------------------------------------ end to end
-@needs_ckplus
-def test_folder_with_group_photo_and_bad_files(inferencer, tmp_path):
-    photo, boxes = ckplus_photo(ckplus_files(3))
+def test_folder_with_group_photo_and_bad_files(inferencer, tmp_path,
+                                               ckplus_root):
+    photo, boxes = ckplus_photo(ckplus_files(ckplus_root, 3))
     inputs = tmp_path / 'photos'
     (inputs / 'sub').mkdir(parents=True)
     cv2.imwrite(str(inputs / 'group.jpg'), photo)
@@ -324,7 +309,7 @@ def test_infer_cli_csv(resnet, tmp_path):
     for i in range(3):
         cv2.imwrite(str(folder / f'f{i}.png'), generated_face(i, i))
     out = tmp_path / 'out'
-    assert load_tool('infer').main([
+    assert load_script('tools/infer.py').main([
         resnet[0],
         str(folder), '--checkpoint', resnet[1], '--out-dir',
         str(out), '--format', 'csv', '--detector', 'whole', '--no-progress'
@@ -376,7 +361,7 @@ def test_cam_cli(resnet, tmp_path):
     image = tmp_path / 'face.png'
     cv2.imwrite(str(image), generated_face(0, 1))
     out = tmp_path / 'cams'
-    assert load_tool('cam').main([
+    assert load_script('tools/cam.py').main([
         *resnet,
         str(image), '--out-dir',
         str(out), '--detector', 'whole', '--target-class', 'surprise',
@@ -442,7 +427,7 @@ def test_cross_dataset_tool_excludes_and_counts(resnet, tmp_path):
                 str(root / name / f'S{i:03d}_{name}.png'),
                 generated_face(i, i + 10 * num, 64))
     out = tmp_path / 'out'
-    assert load_tool('cross_dataset_test').main([
+    assert load_script('tools/cross_dataset_test.py').main([
         *resnet, '--dataset-type', 'FERFolder', '--data-root',
         str(root), '--out-dir',
         str(out), '--num-workers', '0', '--batch-size', '4'

@@ -2,7 +2,6 @@
 tools, run as a user runs them (subprocesses) on the tiny SQSNet config
 (configs/sqsnet/sqsnet_tiny_synthetic.py) and a few dozen synthetic 64 px
 faces, on the CPU."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -14,10 +13,10 @@ import time
 import pytest
 
 from sqsnet_mm.datasets.synthetic import generate_synthetic_fer
+from ..utils import REPO_ROOT, load_script
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-TOOLS = osp.join(REPO, 'tools')
-TINY = osp.join(REPO, 'configs', 'sqsnet', 'sqsnet_tiny_synthetic.py')
+TOOLS = osp.join(REPO_ROOT, 'tools')
+TINY = osp.join(REPO_ROOT, 'configs', 'sqsnet', 'sqsnet_tiny_synthetic.py')
 EPOCHS = 2  # for the kill-and-resume test; the other runs train 1 epoch
 BATCH = 8  # two quads
 ANCHORS = 8  # quads per epoch: 32 images, 4 iterations on one process
@@ -97,7 +96,7 @@ def setup(tmp_path_factory):
             epochs=EPOCHS))
     env = dict(os.environ)
     env.update(
-        PYTHONPATH=os.pathsep.join([str(root), REPO]),
+        PYTHONPATH=os.pathsep.join([str(root), REPO_ROOT]),
         OMP_NUM_THREADS='1',  # 2 processes on 2 shared cores
         CUDA_VISIBLE_DEVICES='',  # the CPU path, also on GPU machines
         MKL_NUM_THREADS='1')
@@ -110,7 +109,7 @@ def run(cmd, env, **kwargs):
     proc = subprocess.run(
         cmd,
         env=env,
-        cwd=REPO,
+        cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -141,11 +140,7 @@ def train_losses(work_dir):
 
 
 def load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(TOOLS, 'analysis_tools', name + '.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f'tools/analysis_tools/{name}.py')
 
 
 # ------------------------------------------------------------------ seeds
@@ -265,7 +260,7 @@ def killed_run(setup):
         sys.executable,
         osp.join(TOOLS, 'train.py'), config, '--work-dir',
         str(work_dir)
-    ], env=stall_env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    ], env=stall_env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 240
         while not marker.exists():
