@@ -1,6 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 # MMPretrain's tools/test.py (1.2.0) with the sqsnet_mm components registered,
-# CPU-only distributed testing (gloo) through torchrun, 5-view TTA from the
+# weights-only checkpoint loading and CPU-only distributed testing (gloo)
+# through torchrun (sqsnet_mm/engine/framework_patches.py), 5-view TTA from the
 # config's `tta_views`, FERMetric's JSON + confusion-matrix PNG written to the
 # work directory, followed by a table of the metrics, and no training data
 # needed (EarlyStoppingHook, which builds the training loop, is left out).
@@ -20,9 +21,9 @@ from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-import sqsnet_mm  # noqa: F401,E402  (registers components, safe loading)
+import sqsnet_mm  # noqa: F401,E402  (registers the components)
 from sqsnet_mm.engine import (build_tta_pipeline,  # noqa: E402
-                              setup_cpu_distributed)
+                              setup_cpu_distributed, use_weights_only_loader)
 from sqsnet_mm.evaluation import FERMetric  # noqa: E402
 
 
@@ -189,6 +190,8 @@ def main():
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
 
+    # the checkpoint (and any Pretrained init) loads weights-only
+    use_weights_only_loader()
     # without CUDA, a distributed launch runs on gloo with CPU DDP
     setup_cpu_distributed(cfg)
 
