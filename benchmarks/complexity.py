@@ -85,7 +85,7 @@ def config_row(tool, config: str) -> List[str]:
         parts = [backbone.get('type', '?')]
     return [
         osp.basename(config), f'{shape[0]}x{shape[1]}', '+'.join(parts),
-        'yes' if model_cfg.get('sqs_neck') else 'no',
+        'yes' if model_cfg['head'].get('sqs') else 'no',
         f'{comp["params_train_m"]:.3f}', f'{comp["params_deployed_m"]:.3f}',
         f'{comp["gflops_deployed"]:.2f}'
     ]

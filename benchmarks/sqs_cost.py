@@ -4,7 +4,7 @@ For one backbone, batch and data, four variants run interleaved (a new
 random order every round) through MMEngine's ``train_step`` (data
 preprocessor, forward, loss, backward, AdamW step):
 
-- ``off``: the same model trained without SQS (``sqs_neck=None``, no
+- ``off``: the same model trained without SQS (``head.sqs=None``, no
   enhanced classifier), the "w/o SQS" ablation;
 - ``on``: SQSNet as designed (DESIGN decision 4): the batch of ``4k`` images
   is ``k`` quads from :class:`QuadSampler`, the backbone runs once per image,
@@ -48,28 +48,25 @@ class NaiveQuadClassifier(QuadImageClassifier):
 
     def loss(self, inputs: torch.Tensor,
              data_samples: list) -> Dict[str, torch.Tensor]:
-        feature = self.extract_feat(inputs)[-1]
-        anchors, pos, neg1, neg2 = split_quads(
-            hard_labels(data_samples).to(inputs.device))
-        out = self.sqs_neck(feature[anchors], feature[pos], feature[neg1],
-                            feature[neg2])
+        feats = self.extract_feat(inputs)
+        losses = self.head.loss(feats, data_samples)
+        anchors = split_quads(hard_labels(data_samples).to(inputs.device))[0]
         anchor_samples = [data_samples[i] for i in anchors.tolist()]
-        return self.head.loss((feature[anchors], ),
-                              anchor_samples,
-                              refined=out['refined'],
-                              anchor_index=list(range(len(anchor_samples))),
-                              sqs_loss=out['loss'])
+        losses['loss_cls'] = self.head._get_loss(
+            self.head(tuple(f[anchors] for f in feats)),
+            anchor_samples).pop('loss')
+        return losses
 
 
 def variant_cfgs(base: dict) -> Dict[str, dict]:
     """Model configs of the variants, all without batch augments."""
     on = copy.deepcopy(base)
-    on.update(type='QuadImageClassifier', quad_mode='sampler', train_cfg=None)
+    on.update(type='QuadImageClassifier', train_cfg=None)
+    on['head']['quad_mode'] = 'sampler'
     off = copy.deepcopy(on)
-    off['sqs_neck'] = None
-    off['head']['with_enhanced'] = False
+    off['head']['sqs'] = None
     in_batch = copy.deepcopy(on)
-    in_batch['quad_mode'] = 'in_batch'
+    in_batch['head']['quad_mode'] = 'in_batch'
     return dict(off=off, on=on, in_batch=in_batch, naive=on)
 
 
@@ -118,7 +115,7 @@ def sqs_module_ms(model: torch.nn.Module, data: dict, repeats: int = 30):
     maps = [torch.randn(k, *shape[1:], requires_grad=True) for _ in range(4)]
 
     def run():
-        out = model.sqs_neck(*maps)
+        out = model.head.sqs(*maps)
         (out['loss'] + out['refined'].mean()).backward()
 
     times = interleaved({'sqs': run}, rounds=repeats, warmup=3)['sqs']

@@ -2,6 +2,6 @@
 # as configs/sqsnet/sqsnet_tiny-wo-sqs_synthetic.py).
 _base_ = ['./sqsnet_tiny_ckplus.py']
 
-model = dict(sqs_neck=None, head=dict(with_enhanced=False))
+model = dict(head=dict(sqs=None))
 train_dataloader = dict(
     sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True))

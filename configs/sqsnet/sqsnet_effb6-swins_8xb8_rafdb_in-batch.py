@@ -2,6 +2,6 @@
 # every image is an anchor, partners are picked from the batch by label.
 _base_ = ['./sqsnet_effb6-swins_8xb8_rafdb.py']
 
-model = dict(quad_mode='in_batch')
+model = dict(head=dict(quad_mode='in_batch'))
 train_dataloader = dict(
     sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True))

@@ -9,13 +9,13 @@ custom_imports = dict(imports=['sqsnet_mm'], allow_failed_imports=False)
 model = dict(
     type='QuadImageClassifier',
     neck=None,
-    sqs_neck=dict(type='SpatialQuadSimilarity'),
     head=dict(
         _delete_=True,
         type='SQSClsHead',
         num_classes=1000,
         in_channels=2048,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
+        sqs=dict(type='SpatialQuadSimilarity'),
         topk=(1, 5)))
 train_dataloader = dict(
     sampler=dict(_delete_=True, type='QuadSampler', shuffle=True))

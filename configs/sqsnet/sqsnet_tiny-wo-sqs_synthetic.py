@@ -3,4 +3,4 @@
 # same order); only the SQS module and the enhanced classifier are removed.
 _base_ = ['./sqsnet_tiny_synthetic.py']
 
-model = dict(sqs_neck=None, head=dict(with_enhanced=False))
+model = dict(head=dict(sqs=None))

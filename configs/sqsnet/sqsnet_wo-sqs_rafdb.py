@@ -2,6 +2,6 @@
 # trained with the classification loss only (plain batches, no quads).
 _base_ = ['./sqsnet_effb6-swins_8xb8_rafdb.py']
 
-model = dict(sqs_neck=None, head=dict(with_enhanced=False))
+model = dict(head=dict(sqs=None))
 train_dataloader = dict(
     sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True))

@@ -46,10 +46,9 @@ def test_quad_batch_is_valid_quads():
 
 def test_variants_differ_only_in_sqs():
     cfgs = variant_cfgs(setting_cfg('tiny', 64))
-    assert cfgs['off']['sqs_neck'] is None
-    assert cfgs['off']['head']['with_enhanced'] is False
-    assert cfgs['on']['sqs_neck']['type'] == 'SpatialQuadSimilarity'
-    assert cfgs['in_batch']['quad_mode'] == 'in_batch'
+    assert cfgs['off']['head']['sqs'] is None
+    assert cfgs['on']['head']['sqs']['type'] == 'SpatialQuadSimilarity'
+    assert cfgs['in_batch']['head']['quad_mode'] == 'in_batch'
     assert all(c['train_cfg'] is None for c in cfgs.values())
     assert all(c['backbone'] == cfgs['on']['backbone']
                for c in cfgs.values())
@@ -104,7 +103,7 @@ def test_ckplus_configs_share_data_and_budget():
         assert loader.dataset.subject_regex
     samplers = [c.train_dataloader.sampler.type for c in cfgs]
     assert samplers == ['QuadSampler', 'DefaultSampler', 'DefaultSampler']
-    assert cfgs[1].model.sqs_neck is None
+    assert cfgs[1].model.head.sqs is None
     assert cfgs[2].model.type == 'ImageClassifier'
 
 

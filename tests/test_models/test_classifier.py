@@ -199,7 +199,7 @@ def test_in_batch_mining():
     a, p, n1, n2 = mine_in_batch(torch.tensor([0, 0, 1, 1]))
     assert len(a) == 4 and (n1 != n2).all()
 
-    model = build_tiny(quad_mode='in_batch')
+    model = build_tiny(**{'head.quad_mode': 'in_batch'})
     data = model.data_preprocessor(batch([0, 1, 1, 2, 0, 3, 2, 2]), False)
     losses = model.loss(data['inputs'], data['data_samples'])
     assert losses['sqs_anchors'] == 7 and losses['sqs_active'] == 1
@@ -261,3 +261,76 @@ def test_converter_tool_writes_inference_checkpoint(tmp_path):
     assert saved['meta']['dataset_meta']['classes'] == list('abcdefg')
     deployed = MODELS.build(inf_cfg.model)
     deployed.load_state_dict(saved['state_dict'])  # strict: keys match
+
+
+def _quad_losses(model, labels=QUADS):
+    model.eval()  # no drop-path draws: models built alike compare exactly
+    data = model.data_preprocessor(batch(labels), False)
+    return model.loss(data['inputs'], data['data_samples'])
+
+
+def test_head_owns_every_sqs_setting():
+    model = build_tiny(**{'head.sqs.tau': 0.5, 'head.sqs.margin': 0.3})
+    assert model.head.sqs.tau == 0.5 and model.head.sqs.margin == 0.3
+    off = build_tiny(**{'head.sqs': None})
+    assert off.head.fc_enhanced is None and not off.head.with_sqs
+    assert set(_quad_losses(off)) == {'loss_cls'}
+    with pytest.raises(ValueError, match="sqs_reduction must be one of"):
+        build_tiny(**{'head.sqs_reduction': 'batch'})
+
+
+def test_per_image_reduction_scales_anchor_terms():
+    # 2 anchors in 8 images: per image, each SQS term weighs 2 / 8 of the
+    # per-anchor mean; the base CE is the same.
+    anchor = _quad_losses(build_tiny())
+    image = _quad_losses(build_tiny(**{'head.sqs_reduction': 'image'}))
+    assert torch.allclose(anchor['loss_cls'], image['loss_cls'])
+    for key in ('loss_enhanced', 'loss_kl', 'loss_sqs'):
+        assert torch.allclose(image[key], anchor[key] * 2 / 8), key
+
+
+def test_sqs_warmup_follows_the_runner_iteration():
+    from mmengine.logging import MessageHub
+    model = build_tiny(**{'head.sqs_warmup': 0.5})
+    full = _quad_losses(build_tiny())
+    hub = MessageHub.get_instance('sqs_warmup_test')
+    hub.update_info('max_iters', 100)
+    hub.update_info('iter', 9)  # 10th of 50 warm-up iterations
+    ramped = _quad_losses(model)
+    assert torch.allclose(ramped['loss_sqs'], full['loss_sqs'] * 0.2)
+    hub.update_info('iter', 60)
+    assert torch.allclose(_quad_losses(model)['loss_sqs'], full['loss_sqs'])
+
+
+def test_detached_relation_keeps_enhanced_loss_off_similarities():
+    def sim_grad(detach):
+        model = build_tiny(**{'head.sqs.detach_relation': detach})
+        feats = model.extract_feat(
+            model.data_preprocessor(batch(QUADS), False)['inputs'])
+        fmap = feats[-1].detach().requires_grad_()
+        data = model.data_preprocessor(batch(QUADS), False)
+        losses = model.head.loss((fmap, ), data['data_samples'])
+        (grad, ) = torch.autograd.grad(losses['loss_enhanced'], fmap)
+        return grad
+    # Positives and negatives reach the enhanced classifier only through R.
+    partners = [1, 2, 3, 5, 6, 7]
+    assert sim_grad(False)[partners].abs().sum() > 0
+    assert sim_grad(True)[partners].abs().sum() == 0
+
+
+def test_sqs_on_pooled_features_and_on_the_cnn_map():
+    pooled = _quad_losses(build_tiny(**{'head.sqs_input': 'pooled'}))
+    assert torch.isfinite(pooled['loss_sqs'])
+    model = build_tiny(**{
+        'backbone.out_local': True,
+        'head.sqs_in_index': 0
+    })
+    data = model.data_preprocessor(batch(QUADS), False)
+    local_map, fused = model.extract_feat(data['inputs'])
+    assert local_map.shape == fused.shape
+    losses = model.loss(data['inputs'], data['data_samples'])
+    losses['loss_sqs'].backward()
+    # SQS before fusion: the fusion module gets no gradient from L_SQS.
+    assert all(p.grad is None for p in model.backbone.fusion.parameters())
+    assert any(p.grad is not None
+               for p in model.backbone.local_branch.parameters())

@@ -6,7 +6,7 @@ from mmengine.optim import build_optim_wrapper
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-import sqsnet_mm  # noqa: F401
+from sqsnet_mm.models.utils.deploy import TRAINING_ONLY_PREFIXES
 
 FULL = 'configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py'
 ABLATIONS = [
@@ -30,7 +30,7 @@ def test_full_model_forward_224(capsys):
     params = sum(p.numel() for p in model.parameters())
     deployed = params - sum(
         p.numel() for n, p in model.named_parameters()
-        if n.startswith(('sqs_neck.', 'head.fc_enhanced.')))
+        if n.startswith(TRAINING_ONLY_PREFIXES))
     with capsys.disabled():
         print(f'\nfull SQSNet parameters: {params / 1e6:.2f} M '
               f'(deployed {deployed / 1e6:.2f} M)')
@@ -61,7 +61,7 @@ def test_ablation_builds_and_trains_one_step(path):
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     log = model.train_step(data, optim)
     assert torch.isfinite(log['loss'])
-    assert ('loss_sqs' in log) == (model.sqs_neck is not None)
+    assert ('loss_sqs' in log) == model.head.with_sqs
     changed = [n for n, p in model.named_parameters()
                if not torch.equal(before[n], p)]
     assert any(n.startswith('backbone.') for n in changed)

@@ -213,7 +213,7 @@ def test_sweep_points_and_table(tmp_path, monkeypatch):
     ])
     axes = sweep.sweep_axes(args)
     assert [k for k, _ in axes] == [
-        'model.sqs_neck.tau', 'model.head.sqs_loss_weight',
+        'model.head.sqs.tau', 'model.head.sqs_loss_weight',
         'model.head.kl_weight'
     ]
     assert len(sweep.sweep_points(axes, 'oat')) == 5
@@ -222,14 +222,14 @@ def test_sweep_points_and_table(tmp_path, monkeypatch):
 
     def fake_run(config, work_dir, tools_dir, cfg_options, **kwargs):
         calls.append(cfg_options)
-        tau = [o for o in cfg_options if o.startswith('model.sqs_neck.tau')]
+        tau = [o for o in cfg_options if o.startswith('model.head.sqs.tau')]
         return dict.fromkeys(sweep.DEFAULT_METRICS,
                              float(tau[0].split('=')[1]) if tau else 50.0)
 
     monkeypatch.setattr(sweep, 'run_train_test', fake_run)
     sweep.main(['x.py', '--tau', '0.5', '1', '--work-dir', str(tmp_path),
                 '--out', str(tmp_path / 't.md')])
-    assert calls[0] == ['model.sqs_neck.tau=0.5', 'randomness.seed=0']
+    assert calls[0] == ['model.head.sqs.tau=0.5', 'randomness.seed=0']
     table = (tmp_path / 't.md').read_text().splitlines()
     assert table[2].startswith('| tau | accuracy |')
     assert table[4] == '| 0.5 | 0.50 | 0.50 | 0.50 | 0.50 | 0.50 |'

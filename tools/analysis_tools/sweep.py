@@ -5,11 +5,11 @@ Each value list varies one parameter through ``--cfg-options``:
     =========  ==============================
     option     config key
     =========  ==============================
-    --tau      model.sqs_neck.tau      (eq 6)
-    --alpha    model.sqs_neck.alpha    (eq 7)
-    --beta     model.sqs_neck.beta     (eq 7)
-    --gamma    model.sqs_neck.gamma    (eq 8)
-    --margin   model.sqs_neck.margin   (m, eq 10)
+    --tau      model.head.sqs.tau      (eq 6)
+    --alpha    model.head.sqs.alpha    (eq 7)
+    --beta     model.head.sqs.beta     (eq 7)
+    --gamma    model.head.sqs.gamma    (eq 8)
+    --margin   model.head.sqs.margin   (m, eq 10)
     --lambda   model.head.sqs_loss_weight  (eq 11)
     --param    KEY=v1,v2,...  (any other key)
     =========  ==============================
@@ -34,11 +34,11 @@ from sqsnet_mm.engine.experiments import (format_mean_std, run_train_test,
 
 TOOLS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SQS_KEYS = dict(
-    tau='model.sqs_neck.tau',
-    alpha='model.sqs_neck.alpha',
-    beta='model.sqs_neck.beta',
-    gamma='model.sqs_neck.gamma',
-    margin='model.sqs_neck.margin',
+    tau='model.head.sqs.tau',
+    alpha='model.head.sqs.alpha',
+    beta='model.head.sqs.beta',
+    gamma='model.head.sqs.gamma',
+    margin='model.head.sqs.margin',
     lambda_='model.head.sqs_loss_weight')
 DEFAULT_METRICS = ('accuracy', 'macro_f1', 'weighted_f1', 'balanced_accuracy',
                    'f1_range')

@@ -6,7 +6,7 @@ Usage::
 
 writes ``OUT_DIR/inference_config.py`` (``ImageClassifier`` = backbone +
 ``GlobalAveragePooling`` + ``LinearClsHead``) and ``OUT_DIR/inference.pth``
-(state dict without ``sqs_neck.*`` and ``head.fc_enhanced.*``, plus the
+(state dict without ``head.sqs.*`` and ``head.fc_enhanced.*``, plus the
 checkpoint's ``dataset_meta``). Both work with ``tools/test.py``,
 MMPretrain's inferencers and the ONNX exporter.
 """

@@ -6,7 +6,6 @@ swin_s_ckpt = 'https://download.openmmlab.com/mmclassification/v0/swin-transform
 
 model = dict(
     type='QuadImageClassifier',
-    quad_mode='sampler',
     backbone=dict(
         type='HybridFusionBackbone',
         local=dict(
@@ -29,23 +28,27 @@ model = dict(
         local_channels=2304,
         global_channels=768),
     neck=None,
-    sqs_neck=dict(
-        type='SpatialQuadSimilarity',
-        tau=1.0,
-        alpha=1.0,
-        beta=0.5,
-        gamma=0.5,
-        margin=0.5,
-        normalize=True),
+    # Every SQS setting: the module's constants (eq. 6-10) and the weights
+    # of eq. 11, in the head that owns them.
     head=dict(
         type='SQSClsHead',
         num_classes=7,
         in_channels=1024,
         loss=dict(
             type='LabelSmoothLoss', label_smooth_val=0.1, mode='original'),
+        sqs=dict(
+            type='SpatialQuadSimilarity',
+            tau=1.0,
+            alpha=1.0,
+            beta=0.5,
+            gamma=0.5,
+            margin=0.5,
+            normalize=True),
+        quad_mode='sampler',
         enhanced_loss_weight=1.0,
         kl_weight=1.0,
-        sqs_loss_weight=0.5),
+        sqs_loss_weight=0.5,
+        sqs_reduction='anchor'),
     # Mixup 0.4 / CutMix 0.4 (sec. 4.2) as Beta(0.4, 0.4) mixing; each is
     # drawn for a quarter of the batches so that half of the batches stay
     # unmixed and carry SQS (DESIGN decision 5, see README).

@@ -65,6 +65,10 @@ class HybridFusionBackbone(BaseModule):
             map; inferred by a probe forward pass when ``None``.
         global_channels (int, optional): Same for the global branch.
         probe_size (int): Input size of the probe pass. Defaults to 224.
+        out_local (bool): Return the local branch's projected map before
+            fusion too, as ``(local_map, fused_map)``, so that SQS can act
+            on the CNN branch's own map (``SQSClsHead(sqs_in_index=0)``).
+            Defaults to False.
         init_cfg (dict, optional): Initialisation config. Each branch keeps
             its own ``init_cfg`` (e.g. ``dict(type='Pretrained', ...)``).
     """
@@ -78,6 +82,7 @@ class HybridFusionBackbone(BaseModule):
                  local_channels: Optional[int] = None,
                  global_channels: Optional[int] = None,
                  probe_size: int = 224,
+                 out_local: bool = False,
                  init_cfg: Optional[dict] = None,
                  **kwargs) -> None:
         if 'global' in kwargs:
@@ -101,6 +106,10 @@ class HybridFusionBackbone(BaseModule):
                                            probe_size)
         self.global_proj = self._projection(self.global_branch,
                                             global_channels, probe_size)
+        if out_local and (local is None or global_ is None):
+            raise ValueError('out_local=True needs both branches: without '
+                             'fusion the output already is one branch map')
+        self.out_local = out_local
         self.fusion = None
         if local is not None and global_ is not None:
             if isinstance(fusion, str):
@@ -142,8 +151,8 @@ class HybridFusionBackbone(BaseModule):
         return _Projection(channels, self.embed_dims)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
-        """Return a one-element tuple with the ``(N, embed_dims, H, W)`` map.
-        """
+        """Return the ``(N, embed_dims, H, W)`` fused map in a tuple, after
+        the local branch's projected map when ``out_local``."""
         local_map = global_map = None
         if self.local_branch is not None:
             local_map = self.local_proj(
@@ -153,4 +162,5 @@ class HybridFusionBackbone(BaseModule):
                 self._last_map(self.global_branch(x), 'global'))
         if self.fusion is None:
             return (local_map if global_map is None else global_map, )
-        return (self.fusion(local_map, global_map), )
+        fused = self.fusion(local_map, global_map)
+        return (local_map, fused) if self.out_local else (fused, )

@@ -9,7 +9,7 @@ from mmpretrain.models.necks import GlobalAveragePooling
 from mmpretrain.models.utils import ClsDataPreprocessor
 
 #: Weight prefixes used in training only.
-TRAINING_ONLY_PREFIXES = ('sqs_neck.', 'head.fc_enhanced.')
+TRAINING_ONLY_PREFIXES = ('head.sqs.', 'head.fc_enhanced.')
 
 
 def _check_no_neck(neck) -> None:

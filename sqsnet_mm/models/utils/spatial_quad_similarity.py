@@ -1,4 +1,7 @@
-"""Spatial Quad-Similarity, SQSNet's training-only module (paper sec. 3.3)."""
+"""Spatial Quad-Similarity, SQSNet's training-only module (paper sec. 3.3).
+
+Built and weighted by :class:`SQSClsHead`, which owns every SQS loss term.
+"""
 from typing import Dict, Iterable, Union
 
 import torch
@@ -52,6 +55,9 @@ class SpatialQuadSimilarity(BaseModule):
         normalize (bool): L2-normalise each location's feature vector before
             eq. 6. Defaults to True.
         eps (float): Numerical floor of the normalisation. Defaults to 1e-6.
+        detach_relation (bool): Stop the gradient of ``R`` in eq. 8, so the
+            enhanced classifier's loss cannot move the similarities of
+            eq. 6 (only eq. 10 shapes them). Defaults to False (the paper).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -64,6 +70,7 @@ class SpatialQuadSimilarity(BaseModule):
                  learnable: Union[bool, Iterable[str]] = (),
                  normalize: bool = True,
                  eps: float = 1e-6,
+                 detach_relation: bool = False,
                  init_cfg: Union[dict, None] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if tau <= 0:
@@ -85,6 +92,7 @@ class SpatialQuadSimilarity(BaseModule):
         self.margin = margin
         self.normalize = normalize
         self.eps = eps
+        self.detach_relation = detach_relation
 
     def similarity(self, f_a: torch.Tensor, f_b: torch.Tensor) -> torch.Tensor:
         """Eq. 6 at every location: ``(N, C, H, W) x 2 -> (N, H, W)``."""
@@ -126,7 +134,8 @@ class SpatialQuadSimilarity(BaseModule):
         sim_an1 = self.similarity(f_a, f_n1)
         sim_an2 = self.similarity(f_a, f_n2)
         relation = self.alpha * sim_ap - self.beta * (sim_an1 + sim_an2)
-        refined = f_a + self.gamma * relation.unsqueeze(1) * f_a
+        gate = relation.detach() if self.detach_relation else relation
+        refined = f_a + self.gamma * gate.unsqueeze(1) * f_a
         loss = (F.relu(self.margin + sim_an1 - sim_ap) +
                 F.relu(self.margin + sim_an2 - sim_ap)).mean()
         return dict(

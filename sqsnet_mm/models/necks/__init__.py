@@ -1,3 +1,0 @@
-from .spatial_quad_similarity import SpatialQuadSimilarity
-
-__all__ = ['SpatialQuadSimilarity']
