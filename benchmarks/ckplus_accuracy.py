@@ -4,9 +4,9 @@ Trains and tests, for every seed and every subject fold (FERFolder splits
 CK+48 by subject, never by image), with the recipe's seeds tool
 (``tools/analysis_tools/seeds.py --folds K``):
 
-- ``benchmarks/configs/sqsnet_tiny_ckplus.py``: tiny SQSNet with SQS;
-- ``benchmarks/configs/sqsnet_tiny-wo-sqs_ckplus.py``: the same without SQS;
-- ``benchmarks/configs/resnet18_ckplus.py``: MMPretrain's ResNet-18 with a
+- ``configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py``: tiny SQSNet with SQS;
+- ``configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py``: the same without SQS;
+- ``configs/resnet/resnet18_1xb32_ckplus.py``: MMPretrain's ResNet-18 with a
   linear head, the plain baseline,
 
 all at 64 px with the same iterations, batch and schedule
@@ -32,9 +32,9 @@ from typing import List, Sequence
 
 SEEDS_TOOL = 'tools/analysis_tools/seeds.py'
 CONFIGS = dict(
-    sqs='benchmarks/configs/sqsnet_tiny_ckplus.py',
-    wo_sqs='benchmarks/configs/sqsnet_tiny-wo-sqs_ckplus.py',
-    resnet18='benchmarks/configs/resnet18_ckplus.py')
+    sqs='configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py',
+    wo_sqs='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py',
+    resnet18='configs/resnet/resnet18_1xb32_ckplus.py')
 COMPARISONS = (('sqs', 'wo_sqs'), ('sqs', 'resnet18'))
 
 

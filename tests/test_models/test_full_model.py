@@ -10,9 +10,9 @@ from sqsnet_mm.models.utils.deploy import TRAINING_ONLY_PREFIXES
 
 FULL = 'configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py'
 ABLATIONS = [
-    'configs/sqsnet/sqsnet_wo-cnn_rafdb.py',
-    'configs/sqsnet/sqsnet_wo-swin_rafdb.py',
-    'configs/sqsnet/sqsnet_wo-sqs_rafdb.py',
+    'configs/sqsnet/sqsnet_swins_8xb8_rafdb.py',
+    'configs/sqsnet/sqsnet_effb6_8xb8_rafdb.py',
+    'configs/sqsnet/sqsnet_effb6-swins-wo-sqs_8xb8_rafdb.py',
 ]
 
 

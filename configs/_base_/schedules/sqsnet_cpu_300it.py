@@ -1,0 +1,35 @@
+# CPU budget in iterations, the same for every model compared on CK+48
+# (docs/benchmarks.md): an epoch of QuadSampler holds 4 images per anchor,
+# so epochs would not be comparable between quad and plain batches. The
+# optimiser of the CPU schedule (sqsnet_cpu_5e.py): AdamW 2e-3, a linear
+# warm-up over the first 10% of the iterations, then one cosine decay;
+# validation only once, at the end, so no early stopping or checkpoint
+# choice ever looks at the test fold.
+train_iters = 300
+warmup_iters = train_iters // 10
+
+optim_wrapper = dict(
+    optimizer=dict(
+        type='AdamW', lr=2e-3, weight_decay=1e-5, betas=(0.9, 0.999)))
+param_scheduler = [
+    dict(
+        type='LinearLR',
+        start_factor=0.01,
+        by_epoch=False,
+        begin=0,
+        end=warmup_iters),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=train_iters - warmup_iters,
+        eta_min=0.0,
+        by_epoch=False,
+        begin=warmup_iters,
+        end=train_iters)
+]
+
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=train_iters, val_interval=train_iters)
+val_cfg = dict()
+test_cfg = dict()
+
+auto_scale_lr = dict(base_batch_size=32)

@@ -1,0 +1,35 @@
+"""Every top-level config: it resolves, imports the plug-in in MMPretrain's
+scope, states its number of classes consistently, and is named
+``{model}_{N}xb{B}[-{variant}]_{dataset}.py`` (the quick start's
+``sqsnet_tiny*_synthetic.py``, run on one machine, have no ``NxB``)."""
+import glob
+import os.path as osp
+import re
+
+import pytest
+from mmengine.config import Config
+
+from ..utils import REPO_ROOT
+
+TOP_LEVEL = sorted(
+    osp.relpath(p, REPO_ROOT)
+    for p in glob.glob(osp.join(REPO_ROOT, 'configs', '*', '*.py'))
+    if '_base_' not in p)
+NAME = re.compile(r'^[a-z0-9_-]+_\d+xb\d+(-[a-z0-9-]+)?_[a-z0-9]+\.py$'
+                  r'|^sqsnet_tiny(-wo-sqs)?_synthetic\.py$')
+
+
+def test_there_are_configs():
+    assert len(TOP_LEVEL) >= 15, TOP_LEVEL
+
+
+@pytest.mark.parametrize('path', TOP_LEVEL)
+def test_top_level_config(path):
+    cfg = Config.fromfile(osp.join(REPO_ROOT, path))
+    assert cfg.default_scope == 'mmpretrain'
+    assert 'sqsnet_mm' in cfg.custom_imports.imports
+    head = cfg.model.head.num_classes
+    assert cfg.get('data_preprocessor', {}).get('num_classes', head) == head
+    dataset = cfg.train_dataloader.dataset
+    assert dataset.get('num_classes', head) == head
+    assert NAME.match(osp.basename(path)), path
