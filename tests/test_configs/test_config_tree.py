@@ -7,6 +7,7 @@ import os.path as osp
 import re
 
 import pytest
+import yaml
 from mmengine.config import Config
 
 from ..utils import REPO_ROOT
@@ -33,3 +34,13 @@ def test_top_level_config(path):
     dataset = cfg.train_dataloader.dataset
     assert dataset.get('num_classes', head) == head
     assert NAME.match(osp.basename(path)), path
+
+
+def test_metafile_indexes_every_sqsnet_config():
+    with open(osp.join(REPO_ROOT, 'configs', 'sqsnet', 'metafile.yml')) as f:
+        index = yaml.safe_load(f)
+    configs = [m['Config'] for m in index['Models']]
+    assert sorted(configs) == [
+        p for p in TOP_LEVEL if p.startswith(osp.join('configs', 'sqsnet'))
+    ]
+    assert all(m['In Collection'] == 'SQSNet' for m in index['Models'])
