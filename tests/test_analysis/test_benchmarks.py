@@ -1,5 +1,5 @@
-"""Checks of the benchmark code in ``benchmarks/`` (what it measures, never
-how fast)."""
+"""Checks of the benchmark code in ``sqsnet_mm/analysis/`` (what it
+measures, never how fast)."""
 import argparse
 
 import numpy as np
@@ -7,13 +7,16 @@ import pytest
 import torch
 from mmengine.config import Config, DictAction
 
-from benchmarks import ckplus_accuracy, complexity, data_path
-from benchmarks.common import (count_params, interleaved, paired_ratio,
-                               quad_batch, setting_cfg)
-from benchmarks.inference_cost import plain_cfg
-from benchmarks.sqs_cost import build_variant, variant_cfgs
+from sqsnet_mm.analysis import complexity, data_path
+from sqsnet_mm.analysis.builders import (build_model, count_params, quad_batch,
+                                         setting_cfg)
+from sqsnet_mm.analysis.inference_cost import plain_cfg
+from sqsnet_mm.analysis.sqs_cost import build_variant, variant_cfgs
+from sqsnet_mm.analysis.timing import interleaved, paired_ratio
 from sqsnet_mm.models import hard_labels, split_quads, to_inference_classifier
+from ..utils import load_script
 
+ckplus_accuracy = load_script('tools/analysis_tools/ckplus_accuracy.py')
 CK_CONFIGS = list(ckplus_accuracy.CONFIGS.values())
 
 
@@ -37,11 +40,15 @@ def test_paired_ratio_is_per_round():
 
 
 def test_quad_batch_is_valid_quads():
-    data = quad_batch(9, 16, 7)
+    data = quad_batch(36, 16, 7)
     assert len(data['inputs']) == 36
     assert data['inputs'][0].shape == (3, 16, 16)
     anchors, *_ = split_quads(hard_labels(data['data_samples']))
     assert anchors.tolist() == list(range(0, 36, 4))
+    # a batch that is not a multiple of 4 is filled with class 0
+    data = quad_batch(6, (8, 12), 7)
+    assert [int(s.gt_label) for s in data['data_samples']] == [0, 0, 1, 2, 0, 0]
+    assert data['inputs'][5].shape == (3, 8, 12)
 
 
 def test_variants_differ_only_in_sqs():
@@ -59,7 +66,7 @@ def test_naive_reading_trains_anchors_only():
     model = build_variant('naive', variant_cfgs(setting_cfg('tiny',
                                                             64))['naive'])
     model.eval()
-    data = model.data_preprocessor(quad_batch(2, 64, 7), True)
+    data = model.data_preprocessor(quad_batch(8, 64, 7), True)
     losses = model.loss(data['inputs'], data['data_samples'])
     assert {'loss_cls', 'loss_enhanced', 'loss_kl', 'loss_sqs'} <= set(losses)
     feature = model.extract_feat(data['inputs'])[-1]
@@ -74,7 +81,6 @@ def test_naive_reading_trains_anchors_only():
 
 def test_plain_classifier_matches_deployed_structure():
     cfg = setting_cfg('tiny', 64)
-    from benchmarks.common import build_model
     deployed = to_inference_classifier(build_model(cfg))
     plain = build_model(plain_cfg(cfg))
     assert count_params(deployed) == count_params(plain)
@@ -150,9 +156,7 @@ def test_ckplus_iters_override_rescales_the_schedule():
 
 
 def test_complexity_row_of_tiny_config():
-    tool = complexity.load_efficiency_tool()
-    row = complexity.config_row(tool,
-                                'configs/sqsnet/sqsnet_tiny_synthetic.py')
+    row = complexity.config_row('configs/sqsnet/sqsnet_tiny_synthetic.py')
     assert row[1] == '64x64'
     assert row[2] == 'CNN+Swin' and row[3] == 'yes'
     train, deployed, gflops = map(float, row[4:7])

@@ -27,7 +27,7 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from sqsnet_mm.engine.experiments import (format_mean_std, paired_ttest,
+from sqsnet_mm.analysis.experiments import (format_mean_std, paired_ttest,
                                           run_train_test, write_report)
 
 TOOLS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))

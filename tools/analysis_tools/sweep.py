@@ -29,7 +29,7 @@ import os.path as osp
 import sys
 from typing import Dict, List, Sequence, Tuple
 
-from sqsnet_mm.engine.experiments import (format_mean_std, run_train_test,
+from sqsnet_mm.analysis.experiments import (format_mean_std, run_train_test,
                                           write_report)
 
 TOOLS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))

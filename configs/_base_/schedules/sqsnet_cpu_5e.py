@@ -1,13 +1,13 @@
 # CPU schedule of the tiny configs, for a model trained from scratch on a
-# few thousand images in minutes: AdamW (as the paper's schedule) at a
+# few thousand images in minutes: the paper's AdamW (sqsnet_50e.py) at a
 # larger lr, 2e-3, reached by a linear warm-up over the first epoch (without
 # it the randomly initialised Swin and attention collapse to a constant map
 # and nothing is learnt), then one cosine decay over the other 4 epochs.
+_base_ = ['./sqsnet_50e.py']
+
 max_epochs = 5
 
-optim_wrapper = dict(
-    optimizer=dict(
-        type='AdamW', lr=2e-3, weight_decay=1e-5, betas=(0.9, 0.999)))
+optim_wrapper = dict(optimizer=dict(lr=2e-3))
 param_scheduler = [
     dict(
         type='LinearLR',
@@ -26,9 +26,7 @@ param_scheduler = [
         convert_to_iter_based=True)
 ]
 
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
-val_cfg = dict()
-test_cfg = dict()
+train_cfg = dict(max_epochs=max_epochs)
 
 # for a total batch of 32; `--auto-scale-lr` scales the lr linearly when
 # the total batch differs

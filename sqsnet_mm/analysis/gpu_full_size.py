@@ -19,11 +19,11 @@ Paper (Table 3, two GPUs, batch 64): 43.5 M params, 8.1 GFLOPs, 18.2 ms,
 
 One command on a CUDA machine::
 
-    python -m benchmarks.gpu_full_size --out work_dirs/benchmarks/gpu.json
+    python tools/analysis_tools/gpu_full_size.py --out work_dirs/benchmarks/gpu.json
 
 A CPU smoke test of the code paths (no AMP, tiny model)::
 
-    python -m benchmarks.gpu_full_size --device cpu --setting tiny \\
+    python tools/analysis_tools/gpu_full_size.py --device cpu --setting tiny \\
         --batch 8 --precisions fp32 --rounds 1 --infer-rounds 2
 """
 import argparse
@@ -36,13 +36,13 @@ from typing import Dict, List
 import torch
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
-from benchmarks.common import (NUM_CLASSES, SETTINGS, build_model,
-                               count_params, fmt_ms, fmt_ratio, interleaved,
-                               markdown, paired_ratio, quad_batch,
-                               quartiles, setting_cfg)
-from benchmarks.inference_cost import plain_cfg
-from benchmarks.sqs_cost import make_step, variant_cfgs
 from sqsnet_mm.models import to_inference_classifier
+from .builders import (NUM_CLASSES, SETTINGS, build_model, count_params,
+                       quad_batch, setting_cfg)
+from .inference_cost import plain_cfg
+from .sqs_cost import make_step, variant_cfgs
+from .timing import (fmt_ms, fmt_ratio, interleaved, markdown, paired_ratio,
+                     quartiles)
 
 PAPER = dict(params_m=43.5, gflops=8.1, latency_ms=18.2, memory_gb=11.2)
 
@@ -125,7 +125,7 @@ def main(argv=None):
     print(f'{name}, torch {torch.__version__}, setting {args.setting}, '
           f'{args.size} px, batch {args.batch}')
     cfg = setting_cfg(args.setting, args.size)
-    data = quad_batch(args.batch // 4, args.size, NUM_CLASSES)
+    data = quad_batch(args.batch // 4 * 4, args.size, NUM_CLASSES)
     results: Dict[str, dict] = dict(device=name, batch=args.batch,
                                     size=args.size, setting=args.setting)
 
@@ -198,6 +198,3 @@ def main(argv=None):
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)
 
-
-if __name__ == '__main__':
-    main()

@@ -22,7 +22,7 @@ SQS (a mixed batch skips it, DESIGN decision 5).
 
 Example::
 
-    python -m benchmarks.sqs_cost --settings tiny mid --rounds 15
+    python tools/analysis_tools/sqs_cost.py --settings tiny mid --rounds 15
 """
 import argparse
 import copy
@@ -32,13 +32,12 @@ import numpy as np
 import torch
 from mmengine.optim import OptimWrapper
 
-from benchmarks.common import (NUM_CLASSES, SETTINGS, build_model,
-                               count_params, fmt_ms, fmt_ratio,
-                               interleaved, machine_header, markdown,
-                               paired_ratio, quad_batch, set_threads,
-                               setting_cfg)
 from sqsnet_mm.models import QuadImageClassifier, hard_labels, split_quads
 from sqsnet_mm.models.utils import mine_in_batch
+from .builders import (NUM_CLASSES, SETTINGS, build_model, count_params,
+                       quad_batch, setting_cfg)
+from .timing import (fmt_ms, fmt_ratio, interleaved, machine_header,
+                     markdown, paired_ratio, set_threads)
 
 class NaiveQuadClassifier(QuadImageClassifier):
     """The naive reading of the paper: the ``4k`` images of ``k`` quads all
@@ -127,7 +126,7 @@ def run_setting(name: str, base: dict, size: int, batch: int, rounds: int,
     if batch % 4:
         raise ValueError(f'batch must be a multiple of 4, got {batch}')
     k = batch // 4
-    data = quad_batch(k, size, NUM_CLASSES)
+    data = quad_batch(batch, size, NUM_CLASSES)
     labels = torch.tensor([int(s.gt_label) for s in data['data_samples']])
     n_inb = len(mine_in_batch(labels)[0])
     models = {
@@ -161,7 +160,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--settings', nargs='+', default=['tiny', 'mid'],
                         choices=SETTINGS,
-                        help='models (see benchmarks.common.setting_cfg)')
+                        help='models (see sqsnet_mm.analysis.builders.setting_cfg)')
     parser.add_argument('--tiny-batch', type=int, default=32)
     parser.add_argument('--tiny-size', type=int, default=64)
     parser.add_argument('--mid-batch', type=int, default=8)
@@ -194,6 +193,3 @@ def main(argv=None):
     print('ms: median [quartiles] per iteration; ratios: median [quartiles] '
           'of the per-round ratios.')
 
-
-if __name__ == '__main__':
-    main()

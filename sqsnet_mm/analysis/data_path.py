@@ -13,7 +13,7 @@
 
 Example::
 
-    python -m benchmarks.data_path --num-labels 300000
+    python tools/analysis_tools/data_path.py --num-labels 300000
 """
 import argparse
 import copy
@@ -28,10 +28,9 @@ from mmengine.dataset import DefaultSampler
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from benchmarks.common import (fmt_ms, fmt_ratio, interleaved,
-                               machine_header, markdown, paired_ratio,
-                               quartiles, set_threads)
 from sqsnet_mm.datasets import QuadSampler, generate_synthetic_fer
+from .timing import (fmt_ms, fmt_ratio, interleaved, machine_header,
+                     markdown, paired_ratio, quartiles, set_threads)
 
 SYNTHETIC_CONFIG = 'configs/_base_/datasets/synthetic_fer.py'
 
@@ -180,6 +179,3 @@ def main(argv=None):
         ], loader_rows(data_root, args.workers, args.batch, args.batches,
                        args.loader_rounds)))
 
-
-if __name__ == '__main__':
-    main()

@@ -18,17 +18,17 @@ predictions are checked to equal the SQS model's.
 
 Example::
 
-    python -m benchmarks.inference_cost --settings tiny mid --batches 1 16
+    python tools/analysis_tools/inference_cost.py --settings tiny mid --batches 1 16
 """
 import argparse
 
 import torch
 
-from benchmarks.common import (NUM_CLASSES, SETTINGS, build_model,
-                               count_params, fmt_ms, fmt_ratio, interleaved,
-                               machine_header, markdown, paired_ratio,
-                               quad_batch, set_threads, setting_cfg)
 from sqsnet_mm.models import to_inference_classifier
+from .builders import (NUM_CLASSES, SETTINGS, build_model, count_params,
+                       quad_batch, setting_cfg)
+from .timing import (fmt_ms, fmt_ratio, interleaved, machine_header,
+                     markdown, paired_ratio, set_threads)
 
 DEFAULT_SIZES = dict(tiny=64, mid=160, full=224)
 
@@ -56,7 +56,7 @@ def run_setting(setting: str, size: int, batches, rounds: int, warmup: int):
           f'/{count_params(plain) / 1e6:.3f} M', flush=True)
     rows = []
     for batch in batches:
-        data = quad_batch(1, size, NUM_CLASSES)
+        data = quad_batch(4, size, NUM_CLASSES)
         data = dict(
             inputs=(data['inputs'] * batch)[:batch],
             data_samples=(data['data_samples'] * batch)[:batch])
@@ -113,6 +113,3 @@ def main(argv=None):
     print('ms: median [quartiles] per batch; ratios: median [quartiles] of '
           'the per-round ratios.')
 
-
-if __name__ == '__main__':
-    main()

@@ -9,8 +9,9 @@ CK+48 by subject, never by image), with the recipe's seeds tool
 - ``configs/resnet/resnet18_1xb32_ckplus.py``: MMPretrain's ResNet-18 with a
   linear head, the plain baseline,
 
-all at 64 px with the same iterations, batch and schedule
-(``benchmarks/configs/_base_/ckplus_64px_budget.py``). The three configs run
+all at 64 px with the same data, iterations, batch and schedule
+(``configs/_base_/datasets/ckplus_64px.py``,
+``configs/_base_/schedules/sqsnet_cpu_300it.py``). The three configs run
 as parallel jobs (one torch thread each, ``OMP_NUM_THREADS=1``: two threads
 per process collapse on a shared 2-core machine); then the seeds tool is
 run again with ``--compare --reuse`` to print mean ± std of every metric and
@@ -19,7 +20,7 @@ vs ResNet-18, without training again. Tables go to ``WORK_DIR/*.md``.
 
 Example (about 40 min on 2 idle cores)::
 
-    python -m benchmarks.ckplus_accuracy --seeds 0 1 2 --folds 5
+    python tools/analysis_tools/ckplus_accuracy.py --seeds 0 1 2 --folds 5
 """
 import argparse
 import os

@@ -1,8 +1,9 @@
 """Parameters and FLOPs of every SQSNet config, next to the paper's Table 3.
 
-Each config is built with random weights by the recipe's efficiency tool
-(``tools/analysis_tools/efficiency.py``: ``build_models``, ``complexity``,
-``input_shape``), so the figures here are the ones that tool prints:
+Each config is built with random weights as the recipe's efficiency tool
+builds it (:func:`~sqsnet_mm.analysis.builders.build_models`,
+:func:`~sqsnet_mm.analysis.efficiency.complexity`), so the figures here are
+the ones ``tools/analysis_tools/efficiency.py`` prints:
 parameters of the training model (with SQS and the enhanced classifier)
 and of the deployed classifier, and GFLOPs of the deployed classifier at
 batch 1 (mmengine/fvcore counter, one multiply-add = one FLOP) at the size
@@ -12,12 +13,11 @@ the paper's 43.5 M / 8.1 G for SQSNet cannot be right.
 
 Example::
 
-    python -m benchmarks.complexity            # every configs/sqsnet/*.py
-    python -m benchmarks.complexity configs/sqsnet/sqsnet_tiny_synthetic.py
+    python tools/analysis_tools/complexity.py            # every configs/sqsnet/*.py
+    python tools/analysis_tools/complexity.py configs/sqsnet/sqsnet_tiny_synthetic.py
 """
 import argparse
 import glob
-import importlib.util
 import os.path as osp
 from typing import List, Optional
 
@@ -26,9 +26,9 @@ from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from benchmarks.common import build_model, count_params, markdown
-
-EFFICIENCY_TOOL = 'tools/analysis_tools/efficiency.py'
+from .builders import build_model, build_models, count_params, input_shape
+from .efficiency import complexity
+from .timing import markdown
 
 #: Paper Table 3 (Params M, FLOPs G, inference ms, training h, GPU GB).
 PAPER_TABLE3 = {
@@ -54,26 +54,15 @@ REFERENCES = [
 ]
 
 
-def load_efficiency_tool():
-    """The recipe's efficiency tool as a module (it is a script, not part
-    of the package)."""
-    spec = importlib.util.spec_from_file_location('efficiency',
-                                                  EFFICIENCY_TOOL)
-    if spec is None or not osp.isfile(EFFICIENCY_TOOL):
-        raise FileNotFoundError(
-            f'{EFFICIENCY_TOOL} not found; run from the repository root')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def config_row(tool, config: str) -> List[str]:
+def config_row(config: str) -> List[str]:
+    """A row of the config table: name, input, branches, SQS, parameters
+    (training, deployed) and GFLOPs (deployed) of ``config``."""
     cfg = Config.fromfile(config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    shape = tool.input_shape(cfg)
+    shape = input_shape(cfg)
     torch.manual_seed(0)
-    model, deployed = tool.build_models(cfg)
-    comp = tool.complexity(model, deployed, shape)
+    model, deployed = build_models(cfg)
+    comp = complexity(model, deployed, shape)
     model_cfg = cfg.model
     backbone = model_cfg.backbone
     if backbone.get('type') == 'HybridFusionBackbone':
@@ -128,11 +117,10 @@ def main(argv: Optional[List[str]] = None):
     configs = args.configs or sorted(glob.glob('configs/sqsnet/*.py'))
     if not configs:
         raise FileNotFoundError('no configs given and none in configs/sqsnet')
-    tool = load_efficiency_tool()
     rows = []
     for config in configs:
         print(f'[complexity] {config}', flush=True)
-        rows.append(config_row(tool, config))
+        rows.append(config_row(config))
     print(markdown([
         'config', 'input', 'branches', 'SQS', 'params train (M)',
         'params deployed (M)', 'GFLOPs deployed'
@@ -148,6 +136,3 @@ def main(argv: Optional[List[str]] = None):
             'params backbone (M)', 'GFLOPs backbone'
         ], [reference_row(*ref) for ref in REFERENCES]))
 
-
-if __name__ == '__main__':
-    main()
