@@ -17,6 +17,9 @@ assert CheckpointLoader._get_checkpoint_loader('a.pth') is load_from_local
 assert torch.cuda.set_device is set_device
 added = set(map(str, torch.serialization.get_safe_globals())) - before
 assert str(HistoryBuffer) in added, added
+import sys
+assert 'sqsnet_mm.analysis' not in sys.modules  # measuring is opt-in
+assert 'sqsnet_mm.apis' not in sys.modules
 print('ok')
 '''
 
