@@ -1,0 +1,1 @@
+"""Measuring tools: studies, benchmarks (not imported by ``import sqsnet_mm``)."""
