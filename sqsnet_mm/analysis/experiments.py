@@ -1,11 +1,15 @@
 """Repeated train + test runs and their statistics (paper Tables 4 and 5).
 
-Used by ``tools/analysis_tools/seeds.py`` and ``sweep.py``: each run is
-``tools/train.py`` then ``tools/test.py`` in a subprocess, in its own work
-directory; the test's ``fer_metrics.json`` (written by :class:`FERMetric`)
-is read back. A run whose metrics file already exists can be reused, so an
-interrupted study continues where it stopped.
+Used by ``tools/analysis_tools/seeds.py`` and ``sweep.py``: each run trains
+a config with mmengine's ``Runner`` in this process, as ``tools/train.py``
+does, in its own work directory, then tests its checkpoint as
+``tools/test.py`` does (:func:`~sqsnet_mm.engine.prepare_test_cfg`); the
+test's ``fer_metrics.json`` (written by :class:`FERMetric`) is read back. A
+run on several processes (``nproc > 1``) launches ``tools/train.py`` and
+``tools/test.py`` through torchrun instead. A run whose metrics file already
+exists can be reused, so an interrupted study continues where it stopped.
 """
+import argparse
 import glob
 import json
 import math
@@ -14,15 +18,17 @@ import os.path as osp
 import socket
 import subprocess
 import sys
+import time
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from scipy import stats
 
 __all__ = [
-    'find_checkpoint', 'run_train_test', 'mean_std', 'paired_ttest',
-    'format_mean_std'
+    'find_checkpoint', 'parse_cfg_options', 'run_train_test', 'mean_std',
+    'paired_ttest', 'format_mean_std', 'write_report'
 ]
 
 
@@ -74,6 +80,77 @@ def _run(cmd: List[str], log_file: str) -> None:
                            f'{log_file}):\n{" ".join(cmd)}\n{tail}')
 
 
+def parse_cfg_options(options: Sequence[str]) -> dict:
+    """``key=value`` strings, as ``--cfg-options`` takes them, as a dict
+    for ``Config.merge_from_dict`` (values parsed as ``DictAction`` does)."""
+    if not options:
+        return {}
+    parser = argparse.ArgumentParser(prog='cfg_options')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *options]).cfg_options
+
+
+def _load_cfg(config: str, options: dict, work_dir: str, stage: str) -> Config:
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(options)
+    cfg.work_dir = work_dir
+    # unique per runner: mmengine's logger, message hub and visualizer are
+    # instances by experiment name
+    cfg.experiment_name = (f'{osp.basename(osp.normpath(work_dir))}_{stage}_'
+                           f'{time.time_ns()}')
+    return cfg
+
+
+def _train_test_in_process(config: str, work_dir: str, test_dir: str,
+                           options: dict, tta: bool, checkpoint: str,
+                           amp: bool) -> None:
+    """Train ``config`` into ``work_dir`` and test its checkpoint into
+    ``test_dir``, both with mmengine's ``Runner`` in this process."""
+    from mmengine.runner import Runner
+
+    from sqsnet_mm.engine import prepare_test_cfg, use_weights_only_loader
+    from sqsnet_mm.evaluation import FERMetric
+    use_weights_only_loader()  # as in tools/train.py and tools/test.py
+    cfg = _load_cfg(config, options, work_dir, 'train')
+    if amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    Runner.from_cfg(cfg).train()
+    cfg = prepare_test_cfg(
+        _load_cfg(config, options, test_dir, 'test'),
+        find_checkpoint(work_dir, checkpoint), tta)
+    runner = Runner.from_cfg(cfg)
+    for metric in runner.test_evaluator.metrics:
+        if isinstance(metric, FERMetric) and metric.out_dir is None:
+            metric.out_dir = runner.work_dir
+    runner.test()
+
+
+def _train_test_torchrun(config: str, work_dir: str, test_dir: str,
+                         tools_dir: str, cfg_options: Sequence[str],
+                         tta: bool, checkpoint: str, nproc: int,
+                         amp: bool) -> None:
+    """Train and test through ``tools/train.py`` and ``tools/test.py`` on
+    ``nproc`` processes launched by torchrun."""
+    launch = [
+        sys.executable, '-m', 'torch.distributed.run',
+        f'--nproc_per_node={nproc}', f'--master_port={_free_port()}'
+    ]
+    dist = ['--launcher', 'pytorch']
+    options = ['--cfg-options', *cfg_options] if cfg_options else []
+    _run([
+        *launch,
+        osp.join(tools_dir, 'train.py'), config, '--work-dir', work_dir,
+        *dist, *(['--amp'] if amp else []), *options
+    ], osp.join(work_dir, 'train.log'))
+    ckpt = find_checkpoint(work_dir, checkpoint)
+    _run([
+        *launch,
+        osp.join(tools_dir, 'test.py'), config, ckpt, '--work-dir', test_dir,
+        *dist, *(['--tta'] if tta else []), *options
+    ], osp.join(test_dir, 'test.log'))
+
+
 def run_train_test(config: str,
                    work_dir: str,
                    tools_dir: str,
@@ -81,7 +158,7 @@ def run_train_test(config: str,
                    tta: bool = False,
                    checkpoint: str = 'best',
                    nproc: int = 1,
-                   train_args: Sequence[str] = (),
+                   amp: bool = False,
                    reuse: bool = False) -> Dict[str, float]:
     """Train ``config`` into ``work_dir``, test its checkpoint, return the
     test metrics.
@@ -90,14 +167,16 @@ def run_train_test(config: str,
         config: Config file.
         work_dir: Work directory of this run; the test writes to
             ``work_dir/test`` (``work_dir/test_tta`` with TTA).
-        tools_dir: The folder of ``train.py`` and ``test.py``.
-        cfg_options: ``key=value`` strings for ``--cfg-options`` of both
-            the training and the test.
-        tta: Test with ``--tta``.
+        tools_dir: The folder of ``train.py`` and ``test.py`` (used when
+            ``nproc > 1``).
+        cfg_options: ``key=value`` strings (as for ``--cfg-options``) for
+            both the training and the test.
+        tta: Test with test-time augmentation.
         checkpoint: ``'best'`` or ``'last'``, see :func:`find_checkpoint`.
-        nproc: Processes per run; > 1 launches through torchrun
-            (``--launcher pytorch``; gloo on machines without CUDA).
-        train_args: Further arguments of ``train.py`` (e.g. ``--amp``).
+        nproc: Processes per run; 1 runs in this process, more launch
+            through torchrun (``--launcher pytorch``; gloo on machines
+            without CUDA).
+        amp: Train with automatic mixed precision.
         reuse: Return the metrics of an earlier run with the same work
             directory instead of running again.
 
@@ -112,25 +191,12 @@ def run_train_test(config: str,
     else:
         os.makedirs(test_dir, exist_ok=True)
         if nproc > 1:
-            launch = [
-                sys.executable, '-m', 'torch.distributed.run',
-                f'--nproc_per_node={nproc}', f'--master_port={_free_port()}'
-            ]
-            dist = ['--launcher', 'pytorch']
+            _train_test_torchrun(config, work_dir, test_dir, tools_dir,
+                                 cfg_options, tta, checkpoint, nproc, amp)
         else:
-            launch, dist = [sys.executable], []
-        options = ['--cfg-options', *cfg_options] if cfg_options else []
-        _run([
-            *launch,
-            osp.join(tools_dir, 'train.py'), config, '--work-dir', work_dir,
-            *dist, *train_args, *options
-        ], osp.join(work_dir, 'train.log'))
-        ckpt = find_checkpoint(work_dir, checkpoint)
-        _run([
-            *launch,
-            osp.join(tools_dir, 'test.py'), config, ckpt, '--work-dir',
-            test_dir, *dist, *(['--tta'] if tta else []), *options
-        ], osp.join(test_dir, 'test.log'))
+            _train_test_in_process(config, work_dir, test_dir,
+                                   parse_cfg_options(cfg_options), tta,
+                                   checkpoint, amp)
         if not osp.isfile(metrics_file):
             raise FileNotFoundError(
                 f'{metrics_file} was not written: the config\'s '

@@ -13,8 +13,9 @@ to the frameworks is here, with its reason and its scope:
   allow-list (a ``getattr`` that reaches nothing but ``HistoryBuffer``'s
   public methods included), so code pickled in a checkpoint is still
   refused by torch's weights-only unpickler. It is the only global change.
-- :func:`use_weights_only_loader`, applied by ``tools/train.py`` and
-  ``tools/test.py`` to their own process. mmengine's loader for local
+- :func:`use_weights_only_loader`, applied by ``tools/train.py``,
+  ``tools/test.py`` and the in-process runs of the seeds and sweep tools
+  (:mod:`sqsnet_mm.analysis.experiments`) to their own process. mmengine's loader for local
   files becomes one that always passes ``weights_only=True`` (whatever the
   torch version or ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``) and names the file
   and the refused object in an :class:`UnsafeCheckpointError`.

@@ -16,10 +16,12 @@ Examples::
     # subject-independent 10-fold cross-validation on a FERFolder set
     python tools/analysis_tools/seeds.py MY_CKPLUS_CONFIG --seeds 0 --folds 10
 
-Each run is ``tools/train.py`` + ``tools/test.py`` in
-``WORK_DIR/<config name>/seed<S>[_fold<K>]`` with
-``--cfg-options randomness.seed=S`` (and the fold keys); the test metrics
-come from FERMetric's ``fer_metrics.json``. All raw metrics are written to
+Each run trains and tests in this process as ``tools/train.py`` and
+``tools/test.py`` do (:func:`sqsnet_mm.analysis.experiments.run_train_test`;
+``--nproc N`` launches those scripts through torchrun), in
+``WORK_DIR/<config name>/seed<S>[_fold<K>]`` with ``randomness.seed=S``
+(and the fold keys); the test metrics come from FERMetric's
+``fer_metrics.json``. All raw metrics are written to
 ``WORK_DIR/seeds.json``, the Markdown table to stdout and ``--out``.
 """
 import argparse
@@ -60,7 +62,8 @@ def parse_args(argv=None):
         help='checkpoint to test (default: the best one)')
     parser.add_argument(
         '--nproc', type=int, default=1,
-        help='processes (GPUs) per run, launched by torchrun')
+        help='processes (GPUs) per run, launched by torchrun (default 1: '
+        'in this process)')
     parser.add_argument('--amp', action='store_true', help='train with AMP')
     parser.add_argument(
         '--reuse', action='store_true',
@@ -103,7 +106,7 @@ def run_config(config: str, plan, args) -> Dict[str, Dict[str, float]]:
             tta=args.tta,
             checkpoint=args.checkpoint,
             nproc=args.nproc,
-            train_args=['--amp'] if args.amp else [],
+            amp=args.amp,
             reuse=args.reuse)
         print(f'[seeds]   accuracy {results[name]["accuracy"]:.2f}',
               flush=True)
