@@ -26,6 +26,11 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from scipy import stats
 
+#: ``tools/`` of the repository: ``train.py`` and ``test.py`` for runs on
+#: several processes.
+TOOLS_DIR = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools')
+
 __all__ = [
     'find_checkpoint', 'parse_cfg_options', 'run_train_test', 'mean_std',
     'paired_ttest', 'format_mean_std', 'write_report'

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from sqsnet_mm.analysis import seeds, sweep
 from sqsnet_mm.datasets.synthetic import generate_synthetic_fer
 from ..utils import REPO_ROOT, load_script
 
@@ -139,10 +140,6 @@ def train_losses(work_dir):
     return [(r['step'], r['loss']) for r in rows if 'loss' in r]
 
 
-def load_tool(name):
-    return load_script(f'tools/analysis_tools/{name}.py')
-
-
 # ------------------------------------------------------------------ seeds
 @pytest.fixture(scope='module')
 def seed_runs(setup):
@@ -166,7 +163,6 @@ def test_seeds_tool_reports_mean_std(seed_runs):
     [runs] = results.values()
     assert sorted(runs) == ['seed0', 'seed1']
     accs = [runs[r]['accuracy'] for r in ('seed0', 'seed1')]
-    seeds = load_tool('seeds')
     expect = seeds.format_mean_std(accs)
     table = (work_dir.parent / 'seeds.md').read_text()
     assert f'| accuracy | {expect} |' in table and table.strip() in out
@@ -180,7 +176,6 @@ def test_seeds_tool_reports_mean_std(seed_runs):
 
 
 def test_paired_ttest_table():
-    seeds = load_tool('seeds')
     from scipy import stats
     a = {'seed0': dict(accuracy=80.0), 'seed1': dict(accuracy=82.0),
          'seed2': dict(accuracy=81.0)}
@@ -205,7 +200,6 @@ def test_paired_ttest_table():
 
 
 def test_sweep_points_and_table(tmp_path, monkeypatch):
-    sweep = load_tool('sweep')
     args = sweep.parse_args([
         'x.py', '--tau', '0.5', '1', '--lambda', '0', '--param',
         'model.head.kl_weight=0,1', '--work-dir',
@@ -237,7 +231,6 @@ def test_sweep_points_and_table(tmp_path, monkeypatch):
 
 def test_sweep_keys_exist_in_the_model_config():
     from mmengine.config import Config
-    sweep = load_tool('sweep')
     cfg = Config.fromfile(TINY)
     for key in sweep.SQS_KEYS.values():
         node = cfg
@@ -358,7 +351,7 @@ def test_distributed_cpu_quads_and_test_metrics(setup):
 def test_efficiency_tool(setup, tmp_path, capsys, monkeypatch):
     config, _, root = setup
     monkeypatch.syspath_prepend(str(root))  # the config's test hooks
-    efficiency = load_tool('efficiency')
+    efficiency = load_script('tools/analysis_tools/efficiency.py')
     efficiency.main([
         config, '--batch-size', '8', '--iters', '1', '--warmup', '0',
         '--devices', 'cpu', '--out',
