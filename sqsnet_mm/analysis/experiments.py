@@ -32,7 +32,7 @@ TOOLS_DIR = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools')
 
 __all__ = [
-    'find_checkpoint', 'parse_cfg_options', 'run_train_test', 'mean_std',
+    'find_checkpoint', 'add_run_arguments', 'parse_cfg_options', 'run_train_test', 'mean_std',
     'paired_ttest', 'format_mean_std', 'write_report'
 ]
 
@@ -83,6 +83,36 @@ def _run(cmd: List[str], log_file: str) -> None:
             tail = ''.join(f.readlines()[-30:])
         raise RuntimeError(f'command failed with exit code {code} (full log: '
                            f'{log_file}):\n{" ".join(cmd)}\n{tail}')
+
+
+def add_run_arguments(parser: argparse.ArgumentParser,
+                      work_dir: str) -> None:
+    """The command-line options of :func:`run_train_test` shared by the
+    studies (seeds, sweep): ``--work-dir``, ``--tta``, ``--checkpoint``,
+    ``--nproc``, ``--amp``, ``--reuse``, ``--out``, ``--cfg-options``.
+
+    Args:
+        parser: The study's parser.
+        work_dir: Default root of the runs.
+    """
+    parser.add_argument(
+        '--work-dir', default=work_dir, help='root of the runs')
+    parser.add_argument('--tta', action='store_true', help='test with TTA')
+    parser.add_argument(
+        '--checkpoint', choices=['best', 'last'], default='best',
+        help='checkpoint to test (default: the best one)')
+    parser.add_argument(
+        '--nproc', type=int, default=1,
+        help='processes (GPUs) per run, launched by torchrun (default 1: '
+        'in this process)')
+    parser.add_argument('--amp', action='store_true', help='train with AMP')
+    parser.add_argument(
+        '--reuse', action='store_true',
+        help='reuse finished runs found in the work directory')
+    parser.add_argument('--out', help='also write the Markdown table here')
+    parser.add_argument(
+        '--cfg-options', nargs='+', default=[],
+        help='key=value overrides for every run (train and test)')
 
 
 def parse_cfg_options(options: Sequence[str]) -> dict:

@@ -28,8 +28,8 @@ import argparse
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .experiments import (TOOLS_DIR, format_mean_std, paired_ttest,
-                          run_train_test, write_report)
+from .experiments import (TOOLS_DIR, add_run_arguments, format_mean_std,
+                          paired_ttest, run_train_test, write_report)
 
 FOLD_DATASETS = ('train_dataloader.dataset', 'val_dataloader.dataset',
                  'test_dataloader.dataset')
@@ -52,24 +52,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--fold-datasets', nargs='+', default=list(FOLD_DATASETS),
         help='config keys of the data sets that take fold/num_folds')
-    parser.add_argument(
-        '--work-dir', default='work_dirs/seeds', help='root of the runs')
-    parser.add_argument('--tta', action='store_true', help='test with TTA')
-    parser.add_argument(
-        '--checkpoint', choices=['best', 'last'], default='best',
-        help='checkpoint to test (default: the best one)')
-    parser.add_argument(
-        '--nproc', type=int, default=1,
-        help='processes (GPUs) per run, launched by torchrun (default 1: '
-        'in this process)')
-    parser.add_argument('--amp', action='store_true', help='train with AMP')
-    parser.add_argument(
-        '--reuse', action='store_true',
-        help='reuse finished runs found in the work directory')
-    parser.add_argument('--out', help='also write the Markdown table here')
-    parser.add_argument(
-        '--cfg-options', nargs='+', default=[],
-        help='key=value overrides for every run (train and test)')
+    add_run_arguments(parser, 'work_dirs/seeds')
     return parser.parse_args(argv)
 
 

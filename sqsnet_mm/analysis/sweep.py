@@ -28,8 +28,8 @@ import itertools
 import os.path as osp
 from typing import Dict, List, Sequence, Tuple
 
-from .experiments import (TOOLS_DIR, format_mean_std, run_train_test,
-                          write_report)
+from .experiments import (TOOLS_DIR, add_run_arguments, format_mean_std,
+                          run_train_test, write_report)
 
 SQS_KEYS = dict(
     tau='model.head.sqs.tau',
@@ -62,18 +62,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--metrics', nargs='+', default=list(DEFAULT_METRICS),
         help='metrics in the table')
-    parser.add_argument('--work-dir', default='work_dirs/sweep')
-    parser.add_argument('--tta', action='store_true', help='test with TTA')
-    parser.add_argument(
-        '--checkpoint', choices=['best', 'last'], default='best')
-    parser.add_argument(
-        '--nproc', type=int, default=1, help='processes (GPUs) per run')
-    parser.add_argument('--reuse', action='store_true',
-                        help='reuse finished runs')
-    parser.add_argument('--out', help='also write the Markdown table here')
-    parser.add_argument(
-        '--cfg-options', nargs='+', default=[],
-        help='key=value overrides for every run')
+    add_run_arguments(parser, 'work_dirs/sweep')
     return parser.parse_args(argv)
 
 
@@ -134,6 +123,7 @@ def main(argv=None):
                     tta=args.tta,
                     checkpoint=args.checkpoint,
                     nproc=args.nproc,
+                    amp=args.amp,
                     reuse=args.reuse))
         raw[point_name(point)] = dict(settings=point, runs=per_seed)
         cells = [point.get(k, '(config)') for k in keys]
