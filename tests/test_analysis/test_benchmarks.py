@@ -128,7 +128,7 @@ def test_ckplus_command_overrides():
     options = cmd[cmd.index('--cfg-options') + 1:]
     assert 'test_dataloader.dataset.data_root=d' in options
     Args.iters = 7
-    cmd = ckplus_accuracy.seeds_cmd('c.py', Args)
+    cmd = ckplus_accuracy.seeds_cmd(CK_CONFIGS[0], Args)
     assert cmd.count('--cfg-options') == 1
     assert 'train_cfg.max_iters=7' in cmd
     assert 'train_dataloader.dataset.data_root=d' in cmd

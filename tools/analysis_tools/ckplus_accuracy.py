@@ -23,6 +23,7 @@ Example (about 40 min on 2 idle cores)::
     python tools/analysis_tools/ckplus_accuracy.py --seeds 0 1 2 --folds 5
 """
 import argparse
+import copy
 import os
 import os.path as osp
 import shutil
@@ -31,12 +32,35 @@ import sys
 import time
 from typing import List, Sequence
 
+from mmengine.config import Config
+
+from sqsnet_mm.analysis.runs import set_iterations
+
 SEEDS_TOOL = 'tools/analysis_tools/seeds.py'
 CONFIGS = dict(
     sqs='configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py',
     wo_sqs='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py',
     resnet18='configs/resnet/resnet18_1xb32_ckplus.py')
 COMPARISONS = (('sqs', 'wo_sqs'), ('sqs', 'resnet18'))
+
+
+def iters_options(config: str, iters: int) -> List[str]:
+    """``--cfg-options`` that make ``config`` train ``iters`` iterations:
+    the loop, validation and checkpoint at the end, and every scheduler
+    phase rescaled by :func:`sqsnet_mm.analysis.runs.set_iterations`."""
+    cfg = Config.fromfile(config)
+    before = copy.deepcopy(cfg.param_scheduler)
+    set_iterations(cfg, iters)
+    options = [
+        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
+        f'default_hooks.checkpoint.interval={iters}'
+    ]
+    for i, (old, new) in enumerate(zip(before, cfg.param_scheduler)):
+        options += [
+            f'param_scheduler.{i}.{key}={value}'
+            for key, value in new.items() if old[key] != value
+        ]
+    return options
 
 
 def seeds_cmd(config: str, args, compare: str = None,
@@ -52,15 +76,7 @@ def seeds_cmd(config: str, args, compare: str = None,
     if out:
         cmd += ['--out', out]
     if args.iters:
-        n = args.iters
-        warmup = n // 10
-        cmd += [
-            '--cfg-options', f'train_cfg.max_iters={n}',
-            f'train_cfg.val_interval={n}', f'param_scheduler.0.end={warmup}',
-            f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={n}',
-            f'param_scheduler.1.T_max={n - warmup}',
-            f'default_hooks.checkpoint.interval={n}'
-        ]
+        cmd += ['--cfg-options', *iters_options(config, args.iters)]
     if args.data_root:
         cmd += ([] if args.iters else ['--cfg-options']) + [
             f'{key}.dataset.data_root={args.data_root}'
