@@ -7,16 +7,14 @@ import pytest
 import torch
 from mmengine.config import Config, DictAction
 
-from sqsnet_mm.analysis import complexity, data_path
+from sqsnet_mm.analysis import ckplus_accuracy, complexity, data_path
 from sqsnet_mm.analysis.builders import (build_model, count_params, quad_batch,
                                          setting_cfg)
 from sqsnet_mm.analysis.inference_cost import plain_cfg
 from sqsnet_mm.analysis.sqs_cost import build_variant, variant_cfgs
 from sqsnet_mm.analysis.timing import interleaved, paired_ratio
 from sqsnet_mm.models import hard_labels, split_quads, to_inference_classifier
-from ..utils import load_script
 
-ckplus_accuracy = load_script('tools/analysis_tools/ckplus_accuracy.py')
 CK_CONFIGS = list(ckplus_accuracy.CONFIGS.values())
 
 
@@ -122,13 +120,13 @@ def test_ckplus_command_overrides():
         iters = None
         data_root = 'd'
 
-    cmd = ckplus_accuracy.seeds_cmd('c.py', Args, compare='e.py', out='o')
+    cmd = ckplus_accuracy.seeds_argv('c.py', Args, compare='e.py', out='o')
     assert cmd[cmd.index('--folds') + 1] == '3'
     assert cmd[cmd.index('--compare') + 1] == 'e.py'
     options = cmd[cmd.index('--cfg-options') + 1:]
     assert 'test_dataloader.dataset.data_root=d' in options
     Args.iters = 7
-    cmd = ckplus_accuracy.seeds_cmd(CK_CONFIGS[0], Args)
+    cmd = ckplus_accuracy.seeds_argv(CK_CONFIGS[0], Args)
     assert cmd.count('--cfg-options') == 1
     assert 'train_cfg.max_iters=7' in cmd
     assert 'train_dataloader.dataset.data_root=d' in cmd
@@ -143,7 +141,7 @@ def test_ckplus_iters_override_rescales_the_schedule():
         iters = 40
         data_root = None
 
-    cmd = ckplus_accuracy.seeds_cmd(CK_CONFIGS[0], Args)
+    cmd = ckplus_accuracy.seeds_argv(CK_CONFIGS[0], Args)
     parser = argparse.ArgumentParser()
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     options = parser.parse_args(cmd[cmd.index('--cfg-options'):]).cfg_options
