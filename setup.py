@@ -11,7 +11,7 @@ setup(
     packages=find_packages(include=['sqsnet_mm', 'sqsnet_mm.*']),
     python_requires='>=3.9',
     install_requires=[
-        'torch>=2.1',
+        'torch>=2.4',  # torch.serialization.add_safe_globals
         'torchvision',
         'mmengine>=0.10.0,<0.11',
         'mmcv-lite>=2.0.0,<2.4.0',

@@ -1,6 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 # MMPretrain's tools/test.py (1.2.0) with the sqsnet_mm components registered,
-# CPU-only distributed testing (gloo) through torchrun, 5-view TTA from the
+# weights-only checkpoint loading and CPU-only distributed testing (gloo)
+# through torchrun (sqsnet_mm/engine/framework_patches.py), 5-view TTA from the
 # config's `tta_views`, FERMetric's JSON + confusion-matrix PNG written to the
 # work directory, followed by a table of the metrics, and no training data
 # needed (EarlyStoppingHook, which builds the training loop, is left out).
@@ -20,9 +21,9 @@ from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-import sqsnet_mm  # noqa: F401,E402  (registers components, safe loading)
-from sqsnet_mm.engine import (build_tta_pipeline,  # noqa: E402
-                              setup_cpu_distributed)
+import sqsnet_mm  # noqa: F401,E402  (registers the components)
+from sqsnet_mm.engine import (prepare_test_cfg,  # noqa: E402
+                              setup_cpu_distributed, use_weights_only_loader)
 from sqsnet_mm.evaluation import FERMetric  # noqa: E402
 
 
@@ -112,8 +113,6 @@ def merge_args(cfg, args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
 
-    cfg.load_from = args.checkpoint
-
     # enable automatic-mixed-precision test
     if args.amp:
         cfg.test_cfg.fp16 = True
@@ -130,28 +129,8 @@ def merge_args(cfg, args):
         cfg.default_hooks.visualization.out_dir = args.show_dir
         cfg.default_hooks.visualization.interval = args.interval
 
-    # -------------------- TTA related args --------------------
-    if args.tta:
-        if 'tta_model' not in cfg:
-            cfg.tta_model = dict(type='mmpretrain.AverageClsScoreTTA')
-        if 'tta_pipeline' not in cfg:
-            views = cfg.get('tta_views') or [
-                dict(type='RandomFlip', prob=1.),
-                dict(type='RandomFlip', prob=0.)
-            ]
-            cfg.tta_pipeline = build_tta_pipeline(
-                cfg.test_dataloader.dataset.pipeline, views)
-        cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
-
-    # EarlyStoppingHook.before_run builds the training loop, data set
-    # included, which a test neither needs nor may have: leave it out.
-    if cfg.get('custom_hooks'):
-        cfg.custom_hooks = [
-            hook for hook in cfg.custom_hooks
-            if hook.get('type') not in ('EarlyStoppingHook',
-                                        'mmengine.EarlyStoppingHook')
-        ]
+    # the checkpoint; TTA from the config's views; no EarlyStoppingHook
+    prepare_test_cfg(cfg, args.checkpoint, args.tta)
 
     # ----------------- Default dataloader args -----------------
     default_dataloader_cfg = ConfigDict(
@@ -189,6 +168,8 @@ def main():
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
 
+    # the checkpoint (and any Pretrained init) loads weights-only
+    use_weights_only_loader()
     # without CUDA, a distributed launch runs on gloo with CPU DDP
     setup_cpu_distributed(cfg)
 

@@ -1,6 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-# MMPretrain's tools/train.py (1.2.0) with the sqsnet_mm components registered
-# and CPU-only distributed training (gloo) through torchrun.
+# MMPretrain's tools/train.py (1.2.0) with the sqsnet_mm components registered,
+# weights-only checkpoint loading and CPU-only distributed training (gloo)
+# through torchrun (sqsnet_mm/engine/framework_patches.py).
 import argparse
 import os
 import os.path as osp
@@ -12,8 +13,8 @@ from mmengine.runner import Runner
 from mmengine.utils import digit_version
 from mmengine.utils.dl_utils import TORCH_VERSION
 
-import sqsnet_mm  # noqa: F401  (registers components, safe checkpoint loading)
-from sqsnet_mm.engine import setup_cpu_distributed
+import sqsnet_mm  # noqa: F401  (registers the components)
+from sqsnet_mm.engine import setup_cpu_distributed, use_weights_only_loader
 
 
 def parse_args():
@@ -150,6 +151,8 @@ def main():
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
 
+    # checkpoints (load_from, resume, Pretrained) load weights-only
+    use_weights_only_loader()
     # without CUDA, a distributed launch runs on gloo with CPU DDP
     setup_cpu_distributed(cfg)
 

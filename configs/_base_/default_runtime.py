@@ -1,10 +1,9 @@
 # Runtime of the SQSNet recipe: MMPretrain's default runtime plus the paper's
 # model selection (best checkpoint, early stopping on validation accuracy),
 # a NaN/Inf loss guard and 5-view test-time augmentation.
-# `default_scope = 'mmpretrain'` and `custom_imports` (sqsnet_mm) come from
-# the data set base configs (configs/_base_/datasets/*.py), which every
-# top-level config inherits beside this file; mmengine refuses a key defined
-# by two bases of one config, so they are not repeated here.
+default_scope = 'mmpretrain'
+# registers the SQSNet components (sqsnet_mm) in MMPretrain's registries
+custom_imports = dict(imports=['sqsnet_mm'], allow_failed_imports=False)
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),

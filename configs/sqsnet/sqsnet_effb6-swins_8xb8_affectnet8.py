@@ -5,6 +5,6 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 
-model = dict(head=dict(num_classes=8))
+model = dict(head=dict(num_classes={{_base_.num_classes}}))
 train_dataloader = dict(batch_size=8)
 auto_scale_lr = dict(base_batch_size=64)

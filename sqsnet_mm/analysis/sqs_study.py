@@ -51,8 +51,8 @@ REGIMES = dict(
         off='configs/sqsnet/sqsnet_lite0-wo-sqs_1xb32_ckplus.py',
         hybrid=False),
     scratch=dict(
-        sqs='benchmarks/configs/sqsnet_tiny_ckplus.py',
-        off='benchmarks/configs/sqsnet_tiny-wo-sqs_ckplus.py',
+        sqs='configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py',
+        off='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py',
         hybrid=True))
 
 IMAGE = {'model.head.sqs_reduction': 'image'}

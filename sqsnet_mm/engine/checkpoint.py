@@ -1,14 +1,14 @@
 """Checkpoint loading with ``torch.load(weights_only=True)`` only.
 
-mmengine 0.10.7 calls ``torch.load`` without ``weights_only``; on torch >= 2.6
-that means ``weights_only=True``, and mmengine's own checkpoints then fail,
-because they hold a few non-tensor objects: the message hub's
+mmengine's checkpoints hold a few non-tensor objects: the message hub's
 ``HistoryBuffer`` (which pickles its statistics methods as
-``getattr(HistoryBuffer, 'mean')``) and numpy arrays and scalars. This module
-allow-lists exactly those objects, and replaces mmengine's loader for local
-files by one that always passes ``weights_only=True`` and turns the unpickler's
-refusal of anything else into an :class:`UnsafeCheckpointError` that names the
-file and the refused object. Arbitrary pickled objects are never executed.
+``getattr(HistoryBuffer, 'mean')``) and numpy arrays and scalars.
+:func:`safe_globals` lists exactly those objects for torch's weights-only
+unpickler, and :func:`load_checkpoint_weights_only` always passes
+``weights_only=True`` and turns the unpickler's refusal of anything else into
+an :class:`UnsafeCheckpointError` that names the file and the refused object.
+Arbitrary pickled objects are never executed. Nothing here is registered
+with torch or mmengine on import: :mod:`.framework_patches` does that.
 """
 import os.path as osp
 import pickle
@@ -17,7 +17,6 @@ from typing import Any, Callable, List, Optional, Tuple, Union
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import CheckpointLoader
 
 try:  # numpy >= 2
     from numpy._core import multiarray as _np_multiarray
@@ -25,8 +24,8 @@ except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core import multiarray as _np_multiarray
 
 __all__ = [
-    'UnsafeCheckpointError', 'history_buffer_getattr',
-    'register_safe_globals', 'load_checkpoint_weights_only'
+    'UnsafeCheckpointError', 'history_buffer_getattr', 'safe_globals',
+    'load_checkpoint_weights_only'
 ]
 
 
@@ -60,9 +59,14 @@ def history_buffer_getattr(obj: Any, name: str) -> Callable:
     return getattr(HistoryBuffer, name)
 
 
-def _safe_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
+def safe_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
     """Everything an mmengine/mmpretrain training checkpoint holds besides
-    tensors and plain Python containers."""
+    tensors and plain Python containers.
+
+    Returns:
+        list: Objects, or ``(object, pickled name)`` pairs, in the form of
+        ``torch.serialization.add_safe_globals``.
+    """
     return [
         HistoryBuffer,
         (history_buffer_getattr, 'builtins.getattr'),
@@ -81,22 +85,15 @@ def _safe_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
     ]
 
 
-def register_safe_globals() -> None:
-    """Allow-list the objects of :func:`_safe_globals` for
-    ``torch.load(weights_only=True)`` (``torch.serialization.add_safe_globals``).
-    Called once by ``import sqsnet_mm``."""
-    torch.serialization.add_safe_globals(_safe_globals())
-
-
-@CheckpointLoader.register_scheme(prefixes='', force=True)
 def load_checkpoint_weights_only(filename: str,
                                  map_location: Optional[Union[
                                      str, torch.device]] = None) -> Any:
     """Load a local checkpoint with ``weights_only=True``.
 
-    Registered as mmengine's loader for local paths (prefix ``''``), so
+    :func:`~sqsnet_mm.engine.framework_patches.use_weights_only_loader`
+    makes it mmengine's loader for local paths (prefix ``''``), so that
     ``Runner.resume``, ``load_from``, ``load_checkpoint`` and the
-    ``Pretrained`` initialiser all go through it.
+    ``Pretrained`` initialiser go through it.
 
     Args:
         filename: Path of the checkpoint.

@@ -9,7 +9,7 @@ _base_ = ['./fer_224.py']
 
 dataset_type = 'AffectNet'
 data_root = 'data/affectnet'
-num_classes = 8
+num_classes = 8  # model configs read it as {{_base_.num_classes}}
 dataset = dict(type=dataset_type, data_root=data_root, num_classes=num_classes)
 
 data_preprocessor = dict(num_classes=num_classes)

@@ -1,12 +1,8 @@
-# What every FER data set config shares: the scope and plug-in import,
-# ImageNet statistics (the backbones are ImageNet-pretrained, BGR -> RGB),
+# What every FER data set config shares: ImageNet statistics (the backbones are ImageNet-pretrained, BGR -> RGB),
 # the paper's 224 px pipelines (random resized crop, flip, Random Erasing
 # p 0.5), quad batches of 64 images (16 quads) for training, FERMetric.
 # A data set config sets `dataset_type`, `data_root` and the dataset fields
 # of the three loaders (type, root, split), and the number of classes.
-default_scope = 'mmpretrain'
-custom_imports = dict(imports=['sqsnet_mm'], allow_failed_imports=False)
-
 data_preprocessor = dict(
     num_classes=7,
     mean=[123.675, 116.28, 103.53],

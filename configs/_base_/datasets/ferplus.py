@@ -7,9 +7,10 @@ _base_ = ['./fer_224.py']
 
 dataset_type = 'FERPlus'
 data_root = 'data/ferplus'
+num_classes = 8  # model configs read it as {{_base_.num_classes}}
 dataset = dict(type=dataset_type, data_root=data_root, label_mode='majority')
 
-data_preprocessor = dict(num_classes=8)
+data_preprocessor = dict(num_classes=num_classes)
 train_dataloader = dict(dataset=dataset)
 val_dataloader = dict(dataset=dict(**dataset, split='val'))
 test_dataloader = dict(dataset=dict(**dataset, split='test'))
