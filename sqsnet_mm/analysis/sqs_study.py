@@ -12,7 +12,7 @@ t-test over (seed, fold) pairs: same data, same initialisation seed.
 Regimes (configs under ``configs/sqsnet/``):
 
 - ``pretrained``: ImageNet-pretrained EfficientNet-Lite0 + small Swin,
-  96 px (``sqsnet_lite0-swin_1xb32_ckplus.py``);
+  64 px (``sqsnet_lite0-swin_1xb32_ckplus.py``);
 - ``lite0``: the pretrained Lite0 alone, SQS on its own map;
 - ``scratch``: the tiny SQSNet from random weights at 64 px.
 
@@ -34,7 +34,7 @@ each testing one suspected cause of SQS's cost:
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
-from ..engine.experiments import format_mean_std, mean_std, paired_ttest
+from .experiments import format_mean_std, mean_std, paired_ttest
 from .runs import run_key
 
 NUM_FOLDS = 10
