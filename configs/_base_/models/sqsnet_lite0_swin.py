@@ -1,8 +1,8 @@
 # SQSNet sized for CPUs with an ImageNet-pretrained local branch: the
-# pretrained EfficientNet-Lite0 of sqsnet_lite0.py (1280 x 3 x 3 at 96 px)
+# pretrained EfficientNet-Lite0 of sqsnet_lite0.py (1280 x 2 x 2 at 64 px)
 # and a small Swin global branch (no pretrained transformer can be installed
 # offline, so it starts from random weights), fused by the paper's
-# token-level cross-attention into a 256 x 3 x 3 map.
+# token-level cross-attention into a 256 x 2 x 2 map.
 _base_ = ['./sqsnet_lite0.py']
 
 model = dict(
@@ -13,8 +13,8 @@ model = dict(
         global_=dict(
             type='SwinTransformer',
             arch=dict(embed_dims=48, depths=[2, 2, 2], num_heads=[2, 4, 8]),
-            img_size=96,
-            window_size=6,
+            img_size=64,
+            window_size=4,
             out_indices=(2, )),
         embed_dims=256,
         num_heads=4,

@@ -1,6 +1,6 @@
 # Any folder-per-class FER set of small face crops (48 px grey like CK+48,
-# FER2013 or JAFFE exports, or larger colour crops), resized to 96 px for the
-# CPU-sized pretrained configs. Classes come from the folder names (emotion
+# FER2013 or JAFFE exports, or larger colour crops), resized to 64 px for the
+# CPU-sized pretrained configs (the budget of the CK+48 benchmark). Classes come from the folder names (emotion
 # names or aliases such as `happy`, `sad`; 7 classes expected by the models).
 # The split is 5 folds by subject: `subject_regex` picks the subject out of a
 # file name (CK+: `S010_004_00000017.png` -> `S010`); the default regex
@@ -10,7 +10,7 @@ _base_ = ['./fer_224.py']
 
 dataset_type = 'FERFolder'
 data_root = 'data/fer_folder'
-img_size = 96
+img_size = 64
 dataset = dict(
     type=dataset_type,
     data_root=data_root,

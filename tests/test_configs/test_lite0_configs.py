@@ -1,0 +1,74 @@
+"""The pretrained EfficientNet-Lite0 configs: any folder of small grey faces
+trains by pointing the data root at it."""
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+from mmengine.config import Config
+
+from sqsnet_mm.analysis.runs import run_one
+from sqsnet_mm.datasets.emotions import RAFDB_CLASSES
+from sqsnet_mm.datasets.synthetic import render_face
+
+from ..utils import REPO_ROOT
+
+LITE0 = [
+    'configs/sqsnet/sqsnet_lite0-swin_1xb32_fer-folder.py',
+    'configs/sqsnet/sqsnet_lite0-swin_1xb32_ckplus.py',
+    'configs/sqsnet/sqsnet_lite0-swin-wo-sqs_1xb32_ckplus.py',
+    'configs/sqsnet/sqsnet_lite0_1xb32_ckplus.py',
+    'configs/sqsnet/sqsnet_lite0-wo-sqs_1xb32_ckplus.py',
+]
+
+
+def write_face_folder(root: str, per_class: int = 8) -> None:
+    """48 px grey faces in one folder per emotion, named like a user's own
+    set (aliases such as `happy`, no subject in the file names)."""
+    rng = np.random.default_rng(0)
+    names = dict(happiness='happy', sadness='sad')
+    for label, emotion in enumerate(RAFDB_CLASSES):
+        folder = osp.join(root, names.get(emotion, emotion))
+        os.makedirs(folder)
+        for i in range(per_class):
+            face = cv2.cvtColor(render_face(label, rng, 48),
+                                cv2.COLOR_BGR2GRAY)
+            assert cv2.imwrite(osp.join(folder, f'img_{i:03d}.png'), face)
+
+
+@pytest.mark.parametrize('path', LITE0)
+def test_lite0_configs_load_imagenet_weights_offline(path):
+    cfg = Config.fromfile(osp.join(REPO_ROOT, path))
+    backbone = cfg.model.backbone
+    lite0 = backbone.local if backbone.type == 'HybridFusionBackbone' \
+        else backbone
+    assert lite0.model_name == 'tf_efficientnet_lite0'
+    assert lite0.pretrained is True
+    assert lite0.pretrained_cfg_overlay.file == \
+        'checkpoints/tf_efficientnet_lite0_in1k.pth'
+    assert cfg.optim_wrapper.paramwise_cfg.custom_keys[
+        'backbone.local_branch'].lr_mult == 0.1
+    assert (cfg.model.head.sqs is None) == ('wo-sqs' in path)
+
+
+def test_any_face_folder_trains_by_its_root(tmp_path, lite0_checkpoint):
+    root = str(tmp_path / 'faces')
+    write_face_folder(root)
+    record = run_one(
+        dict(
+            name='folder',
+            config=osp.join(REPO_ROOT, LITE0[0]),
+            seed=0,
+            fold=0,
+            iters=10,
+            data_root=root,
+            num_workers=0,
+            work_dir=str(tmp_path / 'work')))
+    assert 'error' not in record, record.get('error')
+    metrics = record['metrics']
+    assert 0 <= metrics['fer/accuracy'] <= 100
+    # classes come from the folder names, aliases made canonical
+    assert {k[len('fer/f1_'):]
+            for k in metrics if k.startswith('fer/f1_')} - {
+                'min', 'max', 'range'} <= set(RAFDB_CLASSES)
