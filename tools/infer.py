@@ -18,7 +18,8 @@ images/videos under ``OUT_DIR/vis/``.
 import argparse
 import sys
 
-from sqsnet_mm.apis import FaceExpressionInferencer
+from sqsnet_mm.apis import (DEFAULT_DETECTOR, FaceExpressionInferencer,
+                            detector_config)
 
 
 def parse_args(argv=None):
@@ -45,9 +46,15 @@ def parse_args(argv=None):
         help='predictions file format')
     parser.add_argument(
         '--detector',
-        default='haar',
-        help='face detector: haar (OpenCV Haar cascade), whole (each image '
-        'is already a face crop) or a registered detector name')
+        default=DEFAULT_DETECTOR,
+        help='face detector: mtcnn (CNN with landmarks, needs '
+        'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
+        f'already a face crop) or a registered name; default {DEFAULT_DETECTOR}'
+    )
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        help='smallest detection confidence of a face (mtcnn; default 0.9)')
     parser.add_argument(
         '--margin',
         type=float,
@@ -86,7 +93,7 @@ def main(argv=None) -> int:
         backend=args.backend,
         device=args.device,
         classes=args.classes,
-        detector=args.detector,
+        detector=detector_config(args.detector, args.score_thr),
         margin=args.margin,
         align=not args.no_align)
     result = inferencer(
