@@ -1,0 +1,1 @@
+"""Analyses that measure the package: benchmarks' reusable parts."""
