@@ -55,8 +55,7 @@ def classifier_config(num_classes: int) -> Config:
 
 @pytest.fixture
 def make_classifier(
-    tmp_path
-) -> Callable[[Sequence[str], Optional[int]], Tuple[str, str]]:
+        tmp_path) -> Callable[[Sequence[str], Optional[int]], Tuple[str, str]]:
     """``make_classifier(classes, checkpoint_classes=None)`` writes a
     random-init classifier for ``classes`` under ``tmp_path/model`` and
     returns ``(config, checkpoint)``; the checkpoint comes from a model with
@@ -91,8 +90,8 @@ def ckplus_files() -> List[str]:
     if not osp.isdir(CKPLUS):
         pytest.skip('../shared/data/ckplus48 not available')
     return sorted(
-        osp.join(root, f) for root, _, names in os.walk(CKPLUS)
-        for f in names if f.endswith('.png'))
+        osp.join(root, f) for root, _, names in os.walk(CKPLUS) for f in names
+        if f.endswith('.png'))
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_checkpoint_with_another_class_count_is_refused(
         ])
 
 
-def test_class_names_that_disagree_with_the_model(make_classifier,
-                                                  load_tool, tmp_path):
+def test_class_names_that_disagree_with_the_model(make_classifier, load_tool,
+                                                  tmp_path):
     config, checkpoint = make_classifier(RAFDB_CLASSES)
     with pytest.raises(
             ValueError,
@@ -109,10 +109,10 @@ def test_grey_rgba_and_16_bit_images_are_read_as_bgr(whole, tmp_path):
     for name, image in files.items():
         assert cv2.imwrite(str(tmp_path / name), image)
     grey3 = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
-    np.testing.assert_array_equal(read_image(str(tmp_path / 'grey.png')),
-                                  grey3)
-    np.testing.assert_array_equal(read_image(str(tmp_path / 'grey16.png')),
-                                  grey3)
+    np.testing.assert_array_equal(
+        read_image(str(tmp_path / 'grey.png')), grey3)
+    np.testing.assert_array_equal(
+        read_image(str(tmp_path / 'grey16.png')), grey3)
     np.testing.assert_array_equal(
         read_image(str(tmp_path / 'colour16.png')), bgr)
     composited = read_image(str(tmp_path / 'rgba.png'))
@@ -121,7 +121,8 @@ def test_grey_rgba_and_16_bit_images_are_read_as_bgr(whole, tmp_path):
 
     result = whole(str(tmp_path), progress=False)
     assert problems(result) == {
-        'float.tiff': 'unsupported pixel type float32 (8- and 16-bit images '
+        'float.tiff':
+        'unsupported pixel type float32 (8- and 16-bit images '
         'are read)'
     }
     scores = {
@@ -139,10 +140,10 @@ def test_arrays_of_other_types(whole):
     image = face(2)
     result = whole([image.astype(np.uint16) * 257, image / 255., image],
                    progress=False)
-    assert [r['source'] for r in result['predictions']
-            ] == ['array_0.png', 'array_2.png']
-    assert result['predictions'][0]['probabilities'] == result[
-        'predictions'][1]['probabilities']
+    assert [r['source']
+            for r in result['predictions']] == ['array_0.png', 'array_2.png']
+    assert result['predictions'][0]['probabilities'] == result['predictions'][
+        1]['probabilities']
     assert result['issues'] == [
         dict(
             source='array_1.png',
@@ -185,7 +186,8 @@ def test_truncated_video(whole, tmp_path):
     result = whole(str(tmp_path / 'clip.mp4'), progress=False)
     assert result['predictions'] == []
     assert problems(result) == {
-        'clip.mp4': 'cannot open the video (OpenCV cannot read the '
+        'clip.mp4':
+        'cannot open the video (OpenCV cannot read the '
         'container: damaged, truncated or unsupported)'
     }
 
@@ -196,8 +198,8 @@ def test_zero_byte_files(whole, tmp_path):
     cv2.imwrite(str(tmp_path / 'good.png'), face(3))
     (tmp_path / 'empty.jpg').write_bytes(b'')
     (tmp_path / 'empty.avi').write_bytes(b'')
-    result = whole(str(tmp_path), out_dir=str(tmp_path / 'out'),
-                   progress=False)
+    result = whole(
+        str(tmp_path), out_dir=str(tmp_path / 'out'), progress=False)
     assert [osp.basename(r['source'])
             for r in result['predictions']] == ['good.png']
     assert problems(result) == {
@@ -236,10 +238,9 @@ def test_folder_that_cannot_be_listed(whole, tmp_path, monkeypatch, how):
         result = whole(str(tmp_path), progress=False)
     finally:
         os.chmod(locked, 0o755)
-    assert [r['source'] for r in result['predictions']] == [
-        str(tmp_path / 'z.png'),
-        str(tmp_path / 'a' / 'face.png')
-    ]
+    assert [r['source'] for r in result['predictions']
+            ] == [str(tmp_path / 'z.png'),
+                  str(tmp_path / 'a' / 'face.png')]
     assert result['issues'] == [
         dict(
             source=locked,

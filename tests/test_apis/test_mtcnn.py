@@ -14,6 +14,7 @@ from sqsnet_mm.apis import (DEFAULT_DETECTOR, FaceExpressionInferencer,
                             MTCNNFaceDetector, build_face_detector, crop_face,
                             detector_config, eye_line_angle)
 
+
 @pytest.fixture(scope='module')
 def mtcnn():
     pytest.importorskip(
@@ -63,8 +64,8 @@ def test_eye_landmarks_level_a_rotated_face(mtcnn, ckplus_files):
 
     def paste(angle):
         canvas = np.full((320, 320, 3), 128, np.uint8)
-        canvas[80:240, 80:240] = cv2.resize(
-            cv2.imread(ckplus_files[100]), (160, 160))
+        canvas[80:240,
+               80:240] = cv2.resize(cv2.imread(ckplus_files[100]), (160, 160))
         matrix = cv2.getRotationMatrix2D((160, 160), angle, 1.)
         return cv2.warpAffine(
             canvas, matrix, (320, 320), borderValue=(128, 128, 128))
@@ -109,8 +110,7 @@ def test_detector_names_and_options():
 
 
 def test_missing_package_names_the_install_command(monkeypatch, load_tool,
-                                                   make_classifier,
-                                                   tmp_path):
+                                                   make_classifier, tmp_path):
     monkeypatch.setitem(sys.modules, 'facenet_pytorch', None)
     install = r'pip install --no-deps -r requirements/nodeps.txt'
     with pytest.raises(ImportError, match=install):
