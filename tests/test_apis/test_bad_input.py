@@ -14,7 +14,8 @@ import pytest
 import torch
 
 from sqsnet_mm.apis import FaceExpressionInferencer, collect_sources
-from sqsnet_mm.apis.sources import read_image, to_bgr_uint8
+from sqsnet_mm.apis import sources
+from sqsnet_mm.apis.sources import VideoSource, read_image, to_bgr_uint8
 from sqsnet_mm.datasets.emotions import FERPLUS_CLASSES, RAFDB_CLASSES
 from sqsnet_mm.datasets.synthetic import render_face
 
@@ -210,6 +211,68 @@ def test_zero_byte_files(whole, tmp_path):
         'empty file (0 bytes)': 1,
         'cannot open the video: empty file (0 bytes)': 1
     }
+    with pytest.raises(
+            ValueError, match=r'cannot open the file \(Is a '
+            r'directory\)'):
+        read_image(str(tmp_path))
+
+
+class FakeCapture:
+    """A ``cv2.VideoCapture`` whose reads succeed or fail as listed."""
+
+    def __init__(self, reads, announced):
+        self.reads = list(reads)
+        self.announced = announced
+
+    def isOpened(self):
+        return True
+
+    def get(self, prop):
+        return self.announced if prop == cv2.CAP_PROP_FRAME_COUNT else 10.
+
+    def read(self):
+        ok = self.reads.pop(0) if self.reads else False
+        return ok, face(0) if ok else None
+
+    def release(self):
+        pass
+
+
+@pytest.mark.parametrize(
+    'reads, announced, max_frames, expected',
+    [
+        # failures followed by a good read: one issue per frame
+        ([1, 0, 0, 1], 4, None,
+         [0, (1, 'frame failed to decode'), (2, 'frame failed to decode'), 3]),
+        # failures to the announced count: the video ends early
+        ([1, 1, 0, 0], 4, None, [0, 1, (2, 'frames 2 to 3 of the 4')]),
+        # 3 failures in a row (the limit here) stop the reading
+        ([1] + [0] * 10, 100, None, [0, (1, 'frames 1 to 99 of the 100')]),
+        # max_frames inside a run of failures: frames, not the end
+        ([1, 0, 0, 1], 4, 3,
+         [0, (1, 'frame failed to decode'), (2, 'frame failed to decode')]),
+        # a camera (announced -1) that opens but gives no frame
+        ([], -1, None, [(None, 'camera 3 opened but gave no frame')]),
+    ])
+def test_failed_reads(monkeypatch, tmp_path, reads, announced, max_frames,
+                      expected):
+    """Reads of a capture that fail as listed (1: a frame, 0: a failure),
+    with at most 3 failures in a row."""
+    monkeypatch.setattr(sources.cv2, 'VideoCapture',
+                        lambda _: FakeCapture(reads, announced))
+    (tmp_path / 'clip.avi').write_bytes(b'RIFF')
+    video = 3 if announced < 0 else str(tmp_path / 'clip.avi')
+    frames = list(VideoSource(video, 'v', max_frames, 3))
+    got = [
+        f.index if f.image is not None else (f.index, f.error) for f in frames
+    ]
+    assert len(got) == len(expected)
+    for item, want in zip(got, expected):
+        if isinstance(want, tuple) and want[1].startswith('frames'):
+            assert item[0] == want[0]
+            assert item[1].startswith(f'the video ends early: {want[1]}')
+        else:
+            assert item == want
 
 
 @pytest.mark.parametrize('how', ['chmod', 'scandir'])
