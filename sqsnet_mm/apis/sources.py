@@ -170,11 +170,13 @@ class VideoSource:
         finally:
             capture.release()
         if failed and (gave_up or index >= announced):
+            stopped = f'; stopped after {len(failed)} failed reads in a ' \
+                'row' if gave_up else ''
             yield Frame(
                 self.source, failed[0], None,
                 f'the video ends early: frames {failed[0]} to '
                 f'{announced - 1} of the {announced} announced by its header '
-                f'could not be read (truncated or damaged file)')
+                f'could not be read (truncated or damaged file{stopped})')
         else:
             yield from self._failed_frames(failed)
         if camera and index == 0:
