@@ -8,12 +8,19 @@ Examples::
     python tools/infer.py model.onnx clip.mp4 --out-dir out/ --format csv
     # webcam 0, 300 frames
     python tools/infer.py model.onnx camera:0 --max-frames 300 --out-dir out/
+    # stricter MTCNN faces; or OpenCV's Haar cascade
+    python tools/infer.py model.onnx photos/ --score-thr 0.99 --out-dir out/
+    python tools/infer.py model.onnx photos/ --detector haar --out-dir out/
 
+Faces are found by MTCNN (facenet-pytorch, ``pip install --no-deps -r
+requirements/nodeps.txt``) unless ``--detector`` names another detector.
 Writes ``OUT_DIR/predictions.json`` (or ``.csv``): one record per face
-(source, frame, face index, box x/y/w/h, label, score, all class
-probabilities); ``OUT_DIR/issues.json``: frames without a face, unreadable
-files, video frames that failed to decode, skipped files; and annotated
-images/videos under ``OUT_DIR/vis/``.
+(source, frame, face index, box x/y/w/h, detection score, landmarks, label,
+score, all class probabilities); ``OUT_DIR/issues.json``: everything that
+gave no record and why (no face, empty or undecodable files, unsupported
+pixel types, failed or missing video frames, cameras that cannot be opened,
+folders that cannot be listed, skipped files); and annotated images/videos
+under ``OUT_DIR/vis/``.
 """
 import argparse
 import sys
