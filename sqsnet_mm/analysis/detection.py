@@ -374,6 +374,11 @@ class DetectionCounts:
         """Found and correctly classified faces / faces, in percent."""
         return 100 * self.correct / max(1, self.faces)
 
+    @property
+    def accuracy_of_found(self) -> float:
+        """Correctly classified faces / found faces, in percent."""
+        return 100 * self.correct / max(1, self.found)
+
 
 #: The conditions of :func:`face_conditions`, in display order.
 CONDITIONS = ('size < 64 px', 'size 64-127 px', 'size >= 128 px',

@@ -33,8 +33,8 @@ class MTCNNFaceDetector:
         score_thr (float): Smallest confidence of a returned face (the
             O-Net stage threshold). Defaults to 0.9.
         min_face_size (int): Smallest face side searched, in pixels of the
-            input image (sets the finest level of the image pyramid).
-            Defaults to 20.
+            input image (sets the finest level of the image pyramid); a
+            smaller image has no face. Defaults to 20.
         stage_thresholds (Sequence[float]): Confidence thresholds of the
             P- and R-Net stages (MTCNN's defaults). Defaults to
             ``(0.6, 0.7)``.
@@ -66,14 +66,17 @@ class MTCNNFaceDetector:
         if len(stage_thresholds) != 2:
             raise ValueError('stage_thresholds are the P- and R-Net '
                              f'thresholds, got {stage_thresholds}')
+        self.min_face_size = min_face_size
         self.mtcnn = MTCNN(
             min_face_size=min_face_size,
             thresholds=[*stage_thresholds, score_thr],
             factor=factor,
             keep_all=True,
-            device=torch.device(device))
+            device=torch.device(device)).eval()
 
     def __call__(self, image: np.ndarray) -> List[Face]:
+        if min(image.shape[:2]) < self.min_face_size:
+            return []  # no face fits (and MTCNN's image pyramid is empty)
         rgb = cv2.cvtColor(
             image,
             cv2.COLOR_GRAY2RGB if image.ndim == 2 else cv2.COLOR_BGR2RGB)

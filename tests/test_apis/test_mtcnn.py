@@ -57,6 +57,14 @@ def test_grey_input_gives_the_same_faces(mtcnn, ckplus_files):
     assert mtcnn(grey) == mtcnn(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
 
 
+def test_images_smaller_than_the_smallest_face(mtcnn):
+    """No face fits: none is returned (MTCNN's own code would fail on the
+    empty image pyramid)."""
+    for shape in [(19, 19, 3), (8, 8), (1, 500, 3)]:
+        assert mtcnn(np.zeros(shape, np.uint8)) == []
+    assert mtcnn(np.zeros((20, 20, 3), np.uint8)) == []
+
+
 def test_eye_landmarks_level_a_rotated_face(mtcnn, ckplus_files):
     """A face turned 25 degrees counter-clockwise: the eye line found by
     MTCNN turns by -25 degrees (image coordinates), and the crop undoes

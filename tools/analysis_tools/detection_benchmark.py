@@ -33,35 +33,26 @@ import os.path as osp
 import random
 import sys
 import time
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import cv2
 import numpy as np
-import torch
 from mmpretrain.registry import DATASETS
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)  # benchmarks.common (run as a script)
 
-from benchmarks.common import (
-    fmt_ms,
-    machine_header,
-    markdown,  # noqa: E402
-    set_threads)
-from sqsnet_mm.analysis.detection import (
-    CONDITIONS,  # noqa: E402
-    DetectionCounts,
-    Scene,
-    make_scene)
-from sqsnet_mm.apis import (
-    Face,
-    FaceExpressionInferencer,  # noqa: E402
-    build_face_detector,
-    crop_face,
-    detector_config,
-    load_config,
-    scores_faces)
+# yapf: disable
+from benchmarks.common import (  # noqa: E402
+    fmt_ms, machine_header, markdown, set_threads)
+from sqsnet_mm.analysis.detection import (  # noqa: E402
+    CONDITIONS, DetectionCounts, Scene, make_scene)
+from sqsnet_mm.apis import (  # noqa: E402
+    Face, FaceExpressionInferencer, build_face_detector, crop_face,
+    detector_config, load_config, scores_faces)
+from sqsnet_mm.apis.sources import read_image  # noqa: E402
 from sqsnet_mm.datasets.emotions import canonical_emotion  # noqa: E402
+# yapf: enable
 
 
 def parse_args(argv=None):
@@ -130,6 +121,8 @@ def held_out_faces(config: str) -> Tuple[List[Tuple[str, str]], str]:
     dataset_cfg = cfg.test_dataloader.dataset.copy()
     dataset_cfg['pipeline'] = []
     dataset = DATASETS.build(dataset_cfg)
+    if not len(dataset):
+        raise ValueError(f'the test split of {config} has no image')
     classes = dataset.metainfo['classes']
     faces = [(dataset.get_data_info(i)['img_path'],
               canonical_emotion(classes[dataset.get_data_info(i)['gt_label']]))
@@ -166,7 +159,10 @@ def classify(inferencer: FaceExpressionInferencer, image: np.ndarray,
     ]
 
 
-def save_scene(path: str, scene: Scene, detections: Dict[str, List[Face]]):
+def save_scene(path: str, scene: Scene, detections: Dict[str,
+                                                         List[Face]]) -> None:
+    """Write a scene with its true boxes (green, thick) and each detector's
+    boxes (one colour per detector, thin)."""
     colors = ((0, 0, 255), (255, 0, 0), (0, 200, 255), (255, 0, 255))
     canvas = scene.image.copy()
     for face in scene.faces:
@@ -180,41 +176,29 @@ def save_scene(path: str, scene: Scene, detections: Dict[str, List[Face]]):
     cv2.imwrite(path, canvas)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    threads = set_threads(args.threads)
-    thresholds = sorted(args.score_thrs)
-    built = {
-        name: build_face_detector(cfg)
-        for name, cfg in (parse_detector(spec, thresholds[0])
-                          for spec in args.detectors)
-    }
-    inferencer = FaceExpressionInferencer(
-        args.config, args.checkpoint, detector='whole')
-    faces, split = held_out_faces(args.config)
-    crop_labels = [
-        canonical_emotion(inferencer.classes[int(i)])
-        for i in inferencer.classify([cv2.imread(p)
-                                      for p, _ in faces]).argmax(1)
-    ]
-    crop_accuracy = 100 * np.mean(
-        [p == label for p, (_, label) in zip(crop_labels, faces)])
-    rng = np.random.default_rng(args.seed)
-    order_rng = random.Random(args.seed)
-    if args.out and args.save_scenes:
-        scene_dir = osp.splitext(args.out)[0] + '_scenes'
-        os.makedirs(scene_dir, exist_ok=True)
+def measure(args: argparse.Namespace, detectors: Dict[str, Callable],
+            inferencer: FaceExpressionInferencer,
+            faces: List[Tuple[str, str]]) -> Dict[str, DetectionCounts]:
+    """Run every detector and the model on ``args.scenes`` scenes.
 
+    Returns:
+        dict: Counts per row: one per detector, or per detector and score
+        threshold for detectors that score faces, then the two true-box
+        reference rows.
+    """
+    thresholds = sorted(args.score_thrs)
     counts = {
         (name, thr): DetectionCounts()
-        for name in built
+        for name in detectors
         for thr in thresholds
     }
-    scored = dict.fromkeys(built, False)
+    scored = dict.fromkeys(detectors, False)
     reference = {
         'true boxes, unrotated': DetectionCounts(),
         'true boxes, rotated by the true angle': DetectionCounts()
     }
+    rng = np.random.default_rng(args.seed)
+    order_rng = random.Random(args.seed)
     for s in range(args.scenes):
         picks = rng.choice(
             len(faces),
@@ -224,13 +208,13 @@ def main(argv=None) -> int:
                            args.height)
         found: Dict[str, List[Face]] = {}
         seconds: Dict[str, float] = {}
-        names = list(built)
+        names = list(detectors)
         order_rng.shuffle(names)
         for name in names:
             start = time.perf_counter()
-            found[name] = built[name](scene.image)
+            found[name] = detectors[name](scene.image)
             seconds[name] = time.perf_counter() - start
-        for name in built:
+        for name in detectors:
             labels = classify(inferencer, scene.image, found[name],
                               args.margin)
             scored[name] |= any(f.score is not None for f in found[name])
@@ -248,54 +232,77 @@ def main(argv=None) -> int:
             ref.add(scene, [face.box for face in truth],
                     classify(inferencer, scene.image, truth, args.margin))
         if args.out and s < args.save_scenes:
+            scene_dir = osp.splitext(args.out)[0] + '_scenes'
+            os.makedirs(scene_dir, exist_ok=True)
             save_scene(osp.join(scene_dir, f'scene_{s:03d}.png'), scene, found)
-
-    # one row per score threshold for detectors that score their faces
     rows = {
         (name if not scored[name] else f'{name} (score > {thr})'): c
         for (name, thr), c in counts.items()
         if scored[name] or thr == thresholds[0]
     }
-    num_faces = next(iter(rows.values())).faces
-    print(machine_header(threads))
-    print(f'{args.scenes} scenes of {args.width} x {args.height}, '
-          f'{num_faces} faces from {len(faces)} images of {split}; '
-          f'model {args.config} {args.checkpoint}; match IoU >= '
-          f'{args.iou_thr}; seed {args.seed}\n')
-    headers = [
-        'detector', 'recall %', 'FP / image', 'ms / image',
-        'found and correctly classified / present %',
-        'correctly classified / found %'
+    return {**rows, **reference}
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    threads = set_threads(args.threads)
+    detectors = {
+        name: build_face_detector(cfg)
+        for name, cfg in (parse_detector(spec, min(args.score_thrs))
+                          for spec in args.detectors)
+    }
+    inferencer = FaceExpressionInferencer(
+        args.config, args.checkpoint, detector='whole')
+    faces, split = held_out_faces(args.config)
+    crop_labels = [
+        canonical_emotion(inferencer.classes[int(i)])
+        for i in inferencer.classify([read_image(p)
+                                      for p, _ in faces]).argmax(1)
     ]
+    crop_accuracy = 100 * float(
+        np.mean([p == label for p, (_, label) in zip(crop_labels, faces)]))
+    rows = measure(args, detectors, inferencer, faces)
+
+    header = machine_header(threads)
+    print(header)
+    print(f'{args.scenes} scenes of {args.width} x {args.height}, '
+          f'{rows["true boxes, unrotated"].faces} faces from {len(faces)} '
+          f'images of {split}; model {args.config} {args.checkpoint}; '
+          f'match IoU >= {args.iou_thr}; margin {args.margin}; seed '
+          f'{args.seed}\n')
     table = [[
-        row, f'{c.recall:.1f}', f'{c.fp_per_image:.2f}',
-        fmt_ms(c.seconds), f'{c.accuracy:.1f}',
-        f'{100 * c.correct / max(1, c.found):.1f}'
+        row, f'{c.recall:.1f}' if c.seconds else '-',
+        f'{c.fp_per_image:.2f}' if c.seconds else '-',
+        fmt_ms(c.seconds) if c.seconds else '-', f'{c.accuracy:.1f}',
+        f'{c.accuracy_of_found:.1f}'
     ] for row, c in rows.items()]
-    table += [[
-        row, '-', '-', '-', f'{c.accuracy:.1f}',
-        f'{100 * c.correct / max(1, c.found):.1f}'
-    ] for row, c in reference.items()]
     table.append([
         f'held-out crops themselves ({len(faces)}, no scene)', '-', '-', '-',
         f'{crop_accuracy:.1f}', f'{crop_accuracy:.1f}'
     ])
-    print(markdown(headers, table))
-    seen = next(iter(rows.values())).found_by
+    print(
+        markdown([
+            'detector', 'recall %', 'FP / image', 'ms / image',
+            'found and correctly classified / present %',
+            'correctly classified / found %'
+        ], table))
+    # the true-box rows have no detector, hence no time
+    detected = {row: c for row, c in rows.items() if c.seconds}
+    seen = next(iter(detected.values())).found_by
     conditions = [k for k in CONDITIONS if k in seen]
     print('\nrecall % by condition (faces in each):\n')
     print(
         markdown(['detector'] + [f'{k} ({seen[k][1]})' for k in conditions],
                  [[row] + [
-                     f'{100 * c.found_by[k][0] / max(1, c.found_by[k][1]):.1f}'
+                     f'{100 * c.found_by[k][0] / c.found_by[k][1]:.1f}'
                      for k in conditions
-                 ] for row, c in rows.items()]))
+                 ] for row, c in detected.items()]))
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w', encoding='utf-8') as f:
             json.dump(
                 dict(
-                    header=machine_header(threads),
+                    header=header,
                     args=vars(args),
                     split=split,
                     crop_accuracy=crop_accuracy,
@@ -312,10 +319,7 @@ def main(argv=None) -> int:
                             correct=c.correct,
                             false_positives=c.false_positives,
                             found_by=c.found_by)
-                        for row, c in {
-                            **rows,
-                            **reference
-                        }.items()
+                        for row, c in rows.items()
                     }),
                 f,
                 indent=1)
@@ -324,5 +328,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    torch.set_grad_enabled(False)
     sys.exit(main())
