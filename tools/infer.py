@@ -56,8 +56,8 @@ def parse_args(argv=None):
         default=DEFAULT_DETECTOR,
         help='face detector: mtcnn (CNN with landmarks, needs '
         'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
-        f'already a face crop) or a registered name; default {DEFAULT_DETECTOR}'
-    )
+        'already a face crop) or a registered name; default '
+        f'{DEFAULT_DETECTOR}')
     parser.add_argument(
         '--score-thr',
         type=float,

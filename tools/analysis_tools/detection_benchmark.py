@@ -5,18 +5,22 @@ set (for CK+ with subject folds: the faces of subjects the model never saw
 in training), 1 to ``--max-faces`` faces each, upscaled to 40-200 px,
 rotated by up to +-45 degrees, a quarter of them partly covered, half of
 them mirrored, on generated backgrounds (``sqsnet_mm.analysis.detection``).
-Every detector runs on every scene (in a new random order per scene, one
-torch thread); it reports recall, false positives per image and
-milliseconds per image, and the end-to-end accuracy: the faces found and
-correctly classified by the model (aligned crops as ``tools/infer.py``
-makes them) over the faces present. Two reference rows classify crops cut
-at the true boxes (unrotated, and rotated by the true angle).
+Every detector runs on every scene (in a new random order per scene, with
+``--threads`` torch and OpenCV threads); it reports recall, false positives
+per image and milliseconds per image, and the end-to-end accuracy: the
+faces found and correctly classified by the model (aligned crops as
+``tools/infer.py`` makes them) over the faces present. Two reference rows
+classify crops cut at the true boxes (unrotated, and rotated by the true
+angle), one the held-out crops themselves.
 
 Example::
 
+    python tools/train.py benchmarks/configs/resnet18_ckplus.py \\
+        --work-dir work_dirs/ckplus_resnet18
     python tools/analysis_tools/detection_benchmark.py \\
-        benchmarks/configs/sqsnet_tiny_ckplus.py work_dirs/ckplus/iter_300.pth \\
-        --scenes 150 --out work_dirs/benchmarks/detection.json
+        benchmarks/configs/resnet18_ckplus.py \\
+        work_dirs/ckplus_resnet18/iter_300.pth --scenes 150 --margin 0 \\
+        --out work_dirs/benchmarks/detection.json
 
 Detectors are given as ``NAME`` or ``NAME:KEY=VALUE,...`` (arguments of the
 registered class), e.g. ``haar:min_face_size=0.05``. For detectors that
@@ -246,6 +250,7 @@ def measure(args: argparse.Namespace, detectors: Dict[str, Callable],
 def main(argv=None) -> int:
     args = parse_args(argv)
     threads = set_threads(args.threads)
+    cv2.setNumThreads(threads)  # the Haar cascade runs on OpenCV's threads
     detectors = {
         name: build_face_detector(cfg)
         for name, cfg in (parse_detector(spec, min(args.score_thrs))
