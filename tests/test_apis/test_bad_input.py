@@ -84,11 +84,20 @@ def test_checkpoint_lacking_weights_is_refused(make_classifier):
 
 
 def test_fitting_checkpoint_is_loaded(make_classifier):
+    """Every weight of a fitting checkpoint reaches the model (shifted by 1
+    so that no initialisation can match it by chance)."""
     config, checkpoint = make_classifier()
+    saved = torch.load(checkpoint, weights_only=True)
+    for value in saved['state_dict'].values():
+        if value.is_floating_point():
+            value += 1
+    torch.save(saved, checkpoint)
     inferencer = FaceExpressionInferencer(config, checkpoint, detector='whole')
-    saved = torch.load(checkpoint, weights_only=True)['state_dict']
-    for name, value in inferencer.classifier.model.state_dict().items():
-        torch.testing.assert_close(value, saved[name], rtol=0, atol=0)
+    state = inferencer.classifier.model.state_dict()
+    assert state.keys() == saved['state_dict'].keys()
+    for name, value in state.items():
+        torch.testing.assert_close(
+            value, saved['state_dict'][name], rtol=0, atol=0)
 
 
 # ------------------------------------------------------- pixel formats
