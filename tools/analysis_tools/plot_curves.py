@@ -13,12 +13,8 @@ Examples::
     python tools/analysis_tools/plot_curves.py work_dirs/run/20261125_164405 \\
         --val-keys fer/accuracy fer/f1_fear --out curves.png
 
-Training records (those with a learning rate) are plotted against their
-iteration (``step``). A validation record is placed at the iteration of
-the last training record before it: mmengine stamps it with the epoch
-(epoch-based loops) or 0 (iteration-based loops with the default
-``log_metric_by_epoch``), and both run validation right after that
-iteration.
+Everything is plotted against the iteration, validation metrics included
+(see :func:`load_scalars` for how their iteration is found).
 """
 import argparse
 import glob
@@ -29,6 +25,7 @@ import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import matplotlib
+from mmengine.config import Config
 
 matplotlib.use('Agg')  # written to a file, no display needed
 import matplotlib.pyplot as plt  # noqa: E402
@@ -74,7 +71,7 @@ def find_scalars(run: str) -> str:
         glob.glob(osp.join(run, 'vis_data', 'scalars.json')) +
         glob.glob(osp.join(run, '*', 'vis_data', 'scalars.json')))
     for path in reversed(candidates):
-        if load_scalars(path)[0]:
+        if any('lr' in record for record in read_records(path)):
             return path
     raise FileNotFoundError(
         f'no training scalars in {run}: looked for {run}/vis_data/'
@@ -83,21 +80,13 @@ def find_scalars(run: str) -> str:
         "needs vis_backends=[dict(type='LocalVisBackend')]")
 
 
-def load_scalars(path: str) -> Tuple[Series, Series]:
-    """Training and validation series of a ``scalars.json``.
-
-    Args:
-        path (str): The file.
-
-    Returns:
-        tuple: ``train`` and ``val``, each ``{key: (iterations, values)}``.
+def read_records(path: str) -> List[dict]:
+    """The JSON records of a ``scalars.json``, one per line.
 
     Raises:
         ValueError: If a line is not a JSON object (file and line named).
     """
-    train: Series = {}
-    val: Series = {}
-    last_step = 0
+    records = []
     with open(path, encoding='utf-8') as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
@@ -109,17 +98,92 @@ def load_scalars(path: str) -> Tuple[Series, Series]:
                                  f'({error.msg})') from error
             if not isinstance(record, dict):
                 raise ValueError(f'{path}, line {number}: not a JSON object')
-            is_train = 'lr' in record
-            if is_train:
-                last_step = int(record['step'])
-            series = train if is_train else val
-            for key, value in record.items():
-                if key in NOT_CURVES or not isinstance(value, (int, float)):
-                    continue
-                xs, ys = series.setdefault(key, ([], []))
-                xs.append(last_step)
-                ys.append(float(value))
-    return train, val
+            records.append(record)
+    return records
+
+
+def epoch_length(run_dir: str) -> Optional[int]:
+    """Iterations per epoch of an epoch-based run, from its text log
+    (``Epoch(train) [1][ 50/263]``); None without one."""
+    pattern = re.compile(r'Epoch\(train\)\s*\[\d+\]\[\s*\d+/(\d+)\]')
+    for log in sorted(glob.glob(osp.join(run_dir, '*.log'))):
+        with open(log, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                match = pattern.search(line)
+                if match:
+                    return int(match.group(1))
+    return None
+
+
+def iteration_schedule(run_dir: str) -> Optional[List[int]]:
+    """The iterations after which an iteration-based run validates, from
+    the config mmengine saved in the run (``vis_data/config.py``); None
+    for an epoch-based run or without the config."""
+    path = osp.join(run_dir, 'vis_data', 'config.py')
+    if not osp.isfile(path):
+        return None
+    train_cfg = Config.fromfile(
+        path, import_custom_modules=False).get('train_cfg') or {}
+    if train_cfg.get('type') != 'IterBasedTrainLoop' and train_cfg.get(
+            'by_epoch', True):
+        return None
+    end, every = train_cfg['max_iters'], train_cfg.get('val_interval', 1000)
+    return [
+        i for i in range(train_cfg.get('val_begin', 1), end + 1)
+        if i % every == 0 or i == end
+    ]
+
+
+def load_scalars(path: str) -> Tuple[Series, Series, bool]:
+    """Training and validation series of a ``scalars.json``.
+
+    A training record (one with a learning rate) is at its ``step``, the
+    iteration. A validation record's ``step`` is mmengine's stamp: the
+    epoch in epoch-based loops, 0 in iteration-based ones (by default;
+    the iteration with ``log_metric_by_epoch=False``). The iteration of an
+    epoch stamp ``e`` is ``e`` times the epoch length, read from the run's
+    text log; that of a 0 stamp comes from the validation schedule of the
+    run's saved config (``vis_data/config.py``). When neither is there,
+    the validation is put at the last training record before it (up to a
+    logging interval early).
+
+    Args:
+        path (str): The file.
+
+    Returns:
+        tuple: ``train`` and ``val``, each ``{key: (iterations, values)}``,
+        and whether every validation's iteration is exact.
+    """
+    records = read_records(path)
+    run_dir = osp.dirname(osp.dirname(path))
+    iters_per_epoch = epoch_length(run_dir)
+    schedule = iteration_schedule(run_dir)
+    train: Series = {}
+    val: Series = {}
+    last: dict = {}
+    num_val, exact = 0, True
+    for record in records:
+        if 'lr' in record:
+            last, series, x = record, train, int(record['step'])
+        else:
+            stamp, epoch = int(record.get('step', 0)), last.get('epoch')
+            if epoch is not None and 1 <= stamp <= epoch and iters_per_epoch:
+                x = stamp * iters_per_epoch
+            elif stamp > (epoch or 0):
+                x = stamp  # stamped with the iteration
+            elif epoch is None and schedule and num_val < len(schedule):
+                x = schedule[num_val]
+            else:
+                x, exact = int(last.get('step', 0)), False
+            series = val
+            num_val += 1
+        for key, value in record.items():
+            if key in NOT_CURVES or not isinstance(value, (int, float)):
+                continue
+            xs, ys = series.setdefault(key, ([], []))
+            xs.append(x)
+            ys.append(float(value))
+    return train, val, exact
 
 
 def pick(series: Series, keys: Optional[Sequence[str]], default) -> List[str]:
@@ -164,7 +228,7 @@ def plot_curves(train: Series, val: Series, train_keys: Sequence[str],
 def main(argv=None) -> int:
     args = parse_args(argv)
     scalars = find_scalars(args.run)
-    train, val = load_scalars(scalars)
+    train, val, exact = load_scalars(scalars)
     train_keys = pick(train, args.train_keys, lambda k: k.startswith('loss'))
     val_keys = pick(val, args.val_keys, DEFAULT_VAL_KEYS.search)
     if not train_keys and not val_keys:
@@ -173,7 +237,11 @@ def main(argv=None) -> int:
     run_dir = osp.dirname(osp.dirname(osp.abspath(scalars)))
     out = args.out or osp.join(run_dir, 'training_curves.png')
     plot_curves(train, val, train_keys, val_keys, scalars, out)
-    print(f'Training curves: {out}')
+    if not exact:
+        print('note: validation points are at the last logged training '
+              'iteration before them (the epoch length or the validation '
+              'schedule is not in the run)')
+    print(f'Training curves: {osp.abspath(out)}')
     return 0
 
 
