@@ -14,7 +14,7 @@ A detection is matched to a ground-truth face when their IoU is at least
 ``iou_thr``; matching is greedy, best IoU first, each face and each
 detection used at most once. Unmatched detections are false positives.
 
-Not imported by ``import sqsnet_mm``; it needs ``sqsnet_mm.apis``.
+Not imported by ``import sqsnet_mm`` (a plain module: OpenCV and NumPy).
 """
 import math
 from dataclasses import dataclass, field
