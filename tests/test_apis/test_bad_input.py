@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 import torch
 
-from sqsnet_mm.apis import FaceExpressionInferencer, collect_sources
-from sqsnet_mm.apis import sources
+from sqsnet_mm.apis import (FaceExpressionInferencer, collect_sources,
+                            load_config, load_pytorch_model, sources)
+from sqsnet_mm.apis.onnx_export import export_onnx
 from sqsnet_mm.apis.sources import VideoSource, read_image, to_bgr_uint8
 from sqsnet_mm.datasets.emotions import FERPLUS_CLASSES, RAFDB_CLASSES
 from sqsnet_mm.datasets.synthetic import render_face
@@ -58,14 +59,29 @@ def test_checkpoint_with_another_class_count_is_refused(
 
 def test_class_names_that_disagree_with_the_model(make_classifier, load_tool,
                                                   tmp_path):
+    """8 names for a 7-class model, PyTorch and ONNX Runtime back-ends."""
     config, checkpoint = make_classifier(RAFDB_CLASSES)
+    infer = load_tool('infer')
     with pytest.raises(
             ValueError,
             match='8 class names from --classes but the model has 7 '
             'outputs'):
-        load_tool('infer').main([
+        infer.main([
             config,
             str(tmp_path), '--checkpoint', checkpoint, '--out-dir',
+            str(tmp_path / 'out'), '--detector', 'whole', '--classes',
+            *FERPLUS_CLASSES
+        ])
+    onnx_file = str(tmp_path / 'model.onnx')
+    export_onnx(
+        load_pytorch_model(config, checkpoint), load_config(config),
+        RAFDB_CLASSES, onnx_file, (3, 64, 64))
+    with pytest.raises(
+            ValueError,
+            match=f'8 class names for the 7 outputs of {onnx_file}'):
+        infer.main([
+            onnx_file,
+            str(tmp_path), '--out-dir',
             str(tmp_path / 'out'), '--detector', 'whole', '--classes',
             *FERPLUS_CLASSES
         ])
