@@ -18,8 +18,10 @@ import sys
 import cv2
 import numpy as np
 
-from sqsnet_mm.apis import FaceExpressionInferencer, crop_face
+from sqsnet_mm.apis import (DEFAULT_DETECTOR, FaceExpressionInferencer,
+                            crop_face, detector_config)
 from sqsnet_mm.apis.cam import CAM_METHODS, FaceCAM
+from sqsnet_mm.apis.sources import read_image
 
 
 def parse_args(argv=None):
@@ -41,7 +43,16 @@ def parse_args(argv=None):
         help='module names, e.g. backbone.layer4 (default: the backbone '
         'output)')
     parser.add_argument(
-        '--detector', default='haar', help='haar, whole or registered name')
+        '--detector',
+        default=DEFAULT_DETECTOR,
+        help='face detector: mtcnn (CNN with landmarks, needs '
+        'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
+        'already a face crop) or a registered name; default '
+        f'{DEFAULT_DETECTOR}')
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        help='smallest detection confidence of a face (mtcnn; default 0.9)')
     parser.add_argument('--margin', type=float, default=0.2)
     parser.add_argument('--no-align', action='store_true')
     parser.add_argument('--device', default='cpu')
@@ -53,16 +64,17 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    image = cv2.imread(args.image, cv2.IMREAD_COLOR)
-    if image is None:
-        raise FileNotFoundError(f'cannot read the image {args.image}')
+    try:
+        image = read_image(args.image)
+    except ValueError as error:
+        raise ValueError(f'{args.image}: {error}') from error
     inferencer = FaceExpressionInferencer(
         args.config,
         args.checkpoint,
         backend='pytorch',
         device=args.device,
         classes=args.classes,
-        detector=args.detector,
+        detector=detector_config(args.detector, args.score_thr),
         margin=args.margin,
         align=not args.no_align)
     faces = inferencer.detector(image)

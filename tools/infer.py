@@ -8,17 +8,25 @@ Examples::
     python tools/infer.py model.onnx clip.mp4 --out-dir out/ --format csv
     # webcam 0, 300 frames
     python tools/infer.py model.onnx camera:0 --max-frames 300 --out-dir out/
+    # stricter MTCNN faces; or OpenCV's Haar cascade
+    python tools/infer.py model.onnx photos/ --score-thr 0.99 --out-dir out/
+    python tools/infer.py model.onnx photos/ --detector haar --out-dir out/
 
+Faces are found by MTCNN (facenet-pytorch, ``pip install --no-deps -r
+requirements/nodeps.txt``) unless ``--detector`` names another detector.
 Writes ``OUT_DIR/predictions.json`` (or ``.csv``): one record per face
-(source, frame, face index, box x/y/w/h, label, score, all class
-probabilities); ``OUT_DIR/issues.json``: frames without a face, unreadable
-files, video frames that failed to decode, skipped files; and annotated
-images/videos under ``OUT_DIR/vis/``.
+(source, frame, face index, box x/y/w/h, detection score, landmarks, label,
+score, all class probabilities); ``OUT_DIR/issues.json``: everything that
+gave no record and why (no face, empty or undecodable files, unsupported
+pixel types, failed or missing video frames, cameras that cannot be opened,
+folders that cannot be listed, skipped files); and annotated images/videos
+under ``OUT_DIR/vis/``.
 """
 import argparse
 import sys
 
-from sqsnet_mm.apis import FaceExpressionInferencer
+from sqsnet_mm.apis import (DEFAULT_DETECTOR, FaceExpressionInferencer,
+                            detector_config)
 
 
 def parse_args(argv=None):
@@ -45,9 +53,15 @@ def parse_args(argv=None):
         help='predictions file format')
     parser.add_argument(
         '--detector',
-        default='haar',
-        help='face detector: haar (OpenCV Haar cascade), whole (each image '
-        'is already a face crop) or a registered detector name')
+        default=DEFAULT_DETECTOR,
+        help='face detector: mtcnn (CNN with landmarks, needs '
+        'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
+        'already a face crop) or a registered name; default '
+        f'{DEFAULT_DETECTOR}')
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        help='smallest detection confidence of a face (mtcnn; default 0.9)')
     parser.add_argument(
         '--margin',
         type=float,
@@ -86,7 +100,7 @@ def main(argv=None) -> int:
         backend=args.backend,
         device=args.device,
         classes=args.classes,
-        detector=args.detector,
+        detector=detector_config(args.detector, args.score_thr),
         margin=args.margin,
         align=not args.no_align)
     result = inferencer(

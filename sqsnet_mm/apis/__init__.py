@@ -7,21 +7,25 @@ from .crop_classifier import (build_crop_classifier, load_config,
                               load_pytorch_model, preprocess_crops,
                               resolve_classes)
 from .face_alignment import crop_face, eye_line_angle
-from .face_detectors import (FACE_DETECTORS, Face, FaceDetector,
+from .face_detectors import (DEFAULT_DETECTOR, DETECTOR_ALIASES,
+                             FACE_DETECTORS, Face, FaceDetector,
                              HaarFaceDetector, WholeImageDetector,
-                             build_face_detector)
+                             build_face_detector, detector_config,
+                             scores_faces)
 from .face_inferencer import FaceExpressionInferencer
 from .face_records import dump_records, make_face_record
+from .mtcnn_detector import MTCNN_INSTALL, MTCNNFaceDetector
 from .onnx_inferencer import ONNXClassificationInferencer
 from .sources import Frame, ImageSource, VideoSource, collect_sources
 from .visualization import AnnotationWriter, draw_face_records
 
 __all__ = [
-    'AnnotationWriter', 'FACE_DETECTORS', 'Face', 'FaceDetector',
-    'FaceExpressionInferencer', 'Frame', 'HaarFaceDetector', 'ImageSource',
-    'ONNXClassificationInferencer', 'VideoSource', 'WholeImageDetector',
-    'build_crop_classifier', 'build_face_detector', 'collect_sources',
-    'crop_face', 'draw_face_records', 'dump_records', 'eye_line_angle',
-    'load_config', 'load_pytorch_model', 'make_face_record',
-    'preprocess_crops', 'resolve_classes'
+    'AnnotationWriter', 'DEFAULT_DETECTOR', 'DETECTOR_ALIASES',
+    'FACE_DETECTORS', 'MTCNN_INSTALL', 'MTCNNFaceDetector', 'Face',
+    'FaceDetector', 'FaceExpressionInferencer', 'Frame', 'HaarFaceDetector',
+    'ImageSource', 'ONNXClassificationInferencer', 'VideoSource',
+    'WholeImageDetector', 'build_crop_classifier', 'build_face_detector',
+    'collect_sources', 'crop_face', 'detector_config', 'draw_face_records',
+    'dump_records', 'eye_line_angle', 'load_config', 'load_pytorch_model',
+    'make_face_record', 'preprocess_crops', 'resolve_classes', 'scores_faces'
 ]

@@ -8,13 +8,15 @@ preprocess crops with the config's ``test_pipeline`` (minus
 test set was preprocessed.
 """
 import os.path as osp
+import re
+from collections import OrderedDict
 from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.logging import print_log
-from mmengine.runner import load_checkpoint
+from mmengine.runner import CheckpointLoader, load_state_dict
 from mmengine.utils import import_modules_from_strings
 from mmpretrain.apis import ImageClassificationInferencer, get_model
 from mmpretrain.registry import DATASETS
@@ -88,6 +90,58 @@ def resolve_classes(cfg: Config,
     return tuple(found)
 
 
+def load_fitting_checkpoint(model: torch.nn.Module, checkpoint: str) -> dict:
+    """Load a checkpoint's weights into a model, refusing one that does not
+    fit it.
+
+    mmengine's ``load_checkpoint`` only logs parameters whose shapes differ
+    or that the checkpoint lacks, and leaves them at their initial values;
+    at inference that would be a model with, for instance, a random
+    classifier. Here every such parameter is an error. Keys of the
+    checkpoint that the model does not have (e.g. the SQS module of a
+    training checkpoint loaded into an inference config) are logged.
+
+    Args:
+        model (torch.nn.Module): The model built from the config.
+        checkpoint (str): The checkpoint file.
+
+    Returns:
+        dict: The loaded checkpoint (``state_dict``, ``meta`` ...).
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If a parameter's shape differs (the message names it,
+            both shapes and, for the head, both class counts) or the
+            checkpoint lacks some of the model's weights.
+    """
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint {checkpoint} not found')
+    loaded = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = loaded.get('state_dict', loaded)
+    state = OrderedDict(
+        (re.sub(r'^module\.', '', k), v) for k, v in state.items())
+    expected = model.state_dict()
+    problems = [
+        f'{k} is {tuple(v.shape)} in the checkpoint, '
+        f'{tuple(expected[k].shape)} in the model' +
+        (f' (a checkpoint for {v.shape[0]} classes, a config for '
+         f'{expected[k].shape[0]})' if k.startswith('head.')
+         and v.shape[1:] == expected[k].shape[1:] else '')
+        for k, v in state.items()
+        if k in expected and v.shape != expected[k].shape
+    ]
+    missing = [k for k in expected if k not in state]
+    if missing:
+        problems.append(f'{len(missing)} weights of the model are not in '
+                        f'the checkpoint: {missing[:5]}')
+    if problems:
+        raise ValueError(f'checkpoint {checkpoint} does not fit the model '
+                         'of the config: ' + '; '.join(problems) +
+                         '. Use the config the checkpoint was trained with.')
+    load_state_dict(model, state, strict=False, logger='current')
+    return loaded
+
+
 def load_pytorch_model(config: Union[str, Config],
                        checkpoint: Optional[str],
                        device: Optional[str] = None,
@@ -116,10 +170,7 @@ def load_pytorch_model(config: Union[str, Config],
             logger='current',
             level=30)
     else:
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'checkpoint {checkpoint} not found')
-        meta = load_checkpoint(
-            model, checkpoint, map_location='cpu').get('meta', {})
+        meta = load_fitting_checkpoint(model, checkpoint).get('meta', {})
     model._dataset_meta = dict(classes=resolve_classes(cfg, meta, classes))
     return model.eval()
 

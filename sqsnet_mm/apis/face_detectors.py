@@ -6,6 +6,7 @@ A detector is any callable ``detector(image) -> List[Face]`` taking a BGR
 :func:`build_face_detector`, so another detector (a DNN, MediaPipe, ...) is
 added by registering a class, without touching the inference code.
 """
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Protocol, Tuple, Union
@@ -30,9 +31,16 @@ class Face:
         eyes (tuple, optional): Centres ``((x, y), (x, y))`` of the eye on
             the image's left and the eye on the image's right, in pixels of
             the input image, when both were found. Used for alignment.
+        score (float, optional): The detector's confidence in ``[0, 1]``,
+            for detectors that give one.
+        landmarks (tuple, optional): Facial landmarks ``((x, y), ...)`` in
+            pixels of the input image, for detectors that give them (MTCNN:
+            the two eyes, the nose tip and the two mouth corners).
     """
     box: Tuple[int, int, int, int]
     eyes: Optional[Tuple[Point, Point]] = None
+    score: Optional[float] = None
+    landmarks: Optional[Tuple[Point, ...]] = None
 
 
 class FaceDetector(Protocol):
@@ -190,29 +198,73 @@ class HaarFaceDetector:
 
 DetectorType = Union[str, dict, Callable[[np.ndarray], List[Face]]]
 
+#: Short names accepted by :func:`build_face_detector` and ``--detector``.
+DETECTOR_ALIASES = dict(
+    haar='HaarFaceDetector',
+    mtcnn='MTCNNFaceDetector',
+    whole='WholeImageDetector')
+
+#: The detector of :class:`FaceExpressionInferencer`, ``tools/infer.py`` and
+#: ``tools/cam.py`` when none is named (chosen by the detection benchmark,
+#: ``docs/benchmarks.md``).
+DEFAULT_DETECTOR = 'mtcnn'
+
+
+def scores_faces(name: str) -> bool:
+    """Whether a registered detector (name or alias) takes a ``score_thr``
+    argument, i.e. scores its faces."""
+    name = DETECTOR_ALIASES.get(name, name)
+    return name in FACE_DETECTORS and 'score_thr' in inspect.signature(
+        FACE_DETECTORS.get(name)).parameters
+
+
+def detector_config(name: str, score_thr: Optional[float] = None) -> dict:
+    """The config of a detector named on the command line.
+
+    Args:
+        name (str): A registered name or alias (``'mtcnn'``, ``'haar'``,
+            ``'whole'``).
+        score_thr (float, optional): Smallest confidence of a returned
+            face, for detectors that score faces (MTCNN).
+
+    Returns:
+        dict: ``dict(type=name)``, with ``score_thr`` when given.
+
+    Raises:
+        ValueError: If ``score_thr`` is given for a registered detector
+            that does not score faces.
+    """
+    cfg = dict(type=DETECTOR_ALIASES.get(name, name))
+    if score_thr is None:
+        return cfg
+    if cfg['type'] in FACE_DETECTORS and not scores_faces(name):
+        raise ValueError(f'--score-thr {score_thr}: the {name} detector '
+                         'gives no scores (MTCNNFaceDetector does)')
+    return dict(cfg, score_thr=score_thr)
+
 
 def build_face_detector(detector: DetectorType) -> FaceDetector:
     """Build a face detector.
 
     Args:
-        detector (str | dict | callable): A registered name (``'haar'`` and
-            ``'whole'`` are short for :class:`HaarFaceDetector` and
+        detector (str | dict | callable): A registered name (``'haar'``,
+            ``'mtcnn'`` and ``'whole'`` are short for
+            :class:`HaarFaceDetector`, :class:`MTCNNFaceDetector` and
             :class:`WholeImageDetector`), a config dict with ``type`` and
             arguments, or a ready callable ``image -> List[Face]``.
 
     Returns:
         FaceDetector: The detector.
     """
-    aliases = dict(haar='HaarFaceDetector', whole='WholeImageDetector')
     if callable(detector):
         return detector
     if isinstance(detector, str):
-        detector = dict(type=aliases.get(detector, detector))
+        detector = dict(type=DETECTOR_ALIASES.get(detector, detector))
     if not isinstance(detector, dict) or 'type' not in detector:
         raise TypeError('detector must be a name, a dict with "type" or a '
                         f'callable, got {detector!r}')
     detector = dict(detector)
-    detector['type'] = aliases.get(detector['type'], detector['type'])
+    detector['type'] = DETECTOR_ALIASES.get(detector['type'], detector['type'])
     if detector['type'] not in FACE_DETECTORS:
         raise KeyError(f'unknown face detector {detector["type"]!r}; '
                        f'registered: {sorted(FACE_DETECTORS.module_dict)}')

@@ -11,7 +11,8 @@ from mmpretrain.utils import track
 
 from .crop_classifier import build_crop_classifier
 from .face_alignment import crop_face
-from .face_detectors import DetectorType, build_face_detector
+from .face_detectors import (DEFAULT_DETECTOR, DetectorType,
+                             build_face_detector)
 from .face_records import dump_records, make_face_record
 from .sources import Frame, InputType, collect_sources
 from .visualization import AnnotationWriter
@@ -20,8 +21,8 @@ from .visualization import AnnotationWriter
 class FaceExpressionInferencer:
     """Detect faces, align and crop them, classify their expression.
 
-    Each frame goes through: the face detector (OpenCV's Haar cascade by
-    default, see :mod:`.face_detectors`) -> an aligned square crop per face
+    Each frame goes through: the face detector (see :mod:`.face_detectors`
+    and :mod:`.mtcnn_detector`) -> an aligned square crop per face
     (:func:`.crop_face`: eye line levelled, ``margin`` of context) -> the
     MMPretrain test pipeline and model (or its ONNX export), in batches of
     ``batch_size`` crops gathered across images and frames. The output has
@@ -42,9 +43,10 @@ class FaceExpressionInferencer:
             deduced from ``model`` when None.
         device (str, optional): ``'cpu'`` (default) or ``'cuda...'``.
         classes (Sequence[str], optional): Override the class names.
-        detector (str | dict | callable): Face detector (``'haar'``,
-            ``'whole'`` for pre-cropped faces, a config dict or a callable
-            ``image -> List[Face]``). Defaults to ``'haar'``.
+        detector (str | dict | callable): Face detector (``'mtcnn'``,
+            ``'haar'``, ``'whole'`` for pre-cropped faces, a config dict or
+            a callable ``image -> List[Face]``). Defaults to
+            :data:`DEFAULT_DETECTOR`.
         margin (float): Context around the face box on each side, as a
             fraction of its side. Defaults to 0.2.
         align (bool): Level the eye line when the eyes are found. Defaults
@@ -57,7 +59,7 @@ class FaceExpressionInferencer:
                  backend: Optional[str] = None,
                  device: Optional[str] = None,
                  classes: Optional[Sequence[str]] = None,
-                 detector: DetectorType = 'haar',
+                 detector: DetectorType = DEFAULT_DETECTOR,
                  margin: float = 0.2,
                  align: bool = True) -> None:
         self.classifier = build_crop_classifier(model, checkpoint, backend,

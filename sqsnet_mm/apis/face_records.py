@@ -4,6 +4,8 @@ A record is a JSON-serialisable dict::
 
     {'source': 'photos/a.jpg', 'frame': None,   # frame index for videos
      'face': 0, 'box': [x, y, w, h],            # pixels of the image
+     'detection_score': 0.998,                  # None for Haar / whole
+     'landmarks': [[x, y], ...],                # MTCNN's 5 points, or None
      'aligned': True, 'rotation': -4.1,         # eye-line rotation (deg)
      'label': 'happiness', 'score': 0.91,
      'probabilities': {'surprise': 0.01, ...}}  # all classes, sum 1
@@ -40,6 +42,9 @@ def make_face_record(frame: Frame, face_index: int, face: Face,
         frame=frame.index,
         face=face_index,
         box=[int(v) for v in face.box],
+        detection_score=None if face.score is None else float(face.score),
+        landmarks=None if face.landmarks is None else
+        [[round(float(x), 2), round(float(y), 2)] for x, y in face.landmarks],
         aligned=aligned,
         rotation=round(float(rotation), 2),
         label=classes[label],
@@ -52,7 +57,8 @@ def make_face_record(frame: Frame, face_index: int, face: Face,
 
 def dump_records(records: List[dict], path: str) -> None:
     """Write records to ``.json`` (a list) or ``.csv`` (one row per face,
-    box as ``x, y, w, h`` and one ``p_<class>`` column per class)."""
+    box as ``x, y, w, h``, the detection score (empty for detectors
+    without one) and one ``p_<class>`` column per class; no landmarks)."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     if path.endswith('.json'):
         with open(path, 'w', encoding='utf-8') as f:
@@ -62,8 +68,8 @@ def dump_records(records: List[dict], path: str) -> None:
         raise ValueError(f'output must end with .json or .csv: {path}')
     classes = list(records[0]['probabilities']) if records else []
     fields = [
-        'source', 'frame', 'face', 'x', 'y', 'w', 'h', 'aligned', 'rotation',
-        'label', 'score'
+        'source', 'frame', 'face', 'x', 'y', 'w', 'h', 'detection_score',
+        'aligned', 'rotation', 'label', 'score'
     ] + [f'p_{c}' for c in classes]
     with open(path, 'w', newline='', encoding='utf-8') as f:
         writer = csv.DictWriter(f, fieldnames=fields)
