@@ -1,7 +1,6 @@
 """The detection benchmark: scene synthesis, box matching and counting
 (``sqsnet_mm.analysis.detection``), and the tool end to end on CK+."""
 import json
-import os.path as osp
 
 import cv2
 import numpy as np
@@ -15,7 +14,8 @@ from sqsnet_mm.analysis.detection import (DetectionCounts, Scene, SceneFace,
 from sqsnet_mm.apis import crop_face, load_config
 from sqsnet_mm.datasets.synthetic import render_face
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from ..utils import REPO_ROOT
+
 
 
 def test_box_iou():
@@ -118,7 +118,7 @@ def test_tool_on_ckplus_scenes(ckplus_files, load_tool, tmp_path, capsys,
                                monkeypatch):
     """Two scenes from CK+ fold 0 of 5, a random-init ResNet-18."""
     pytest.importorskip('facenet_pytorch', reason='facenet-pytorch absent')
-    monkeypatch.chdir(REPO)  # the config's data_root is ../shared/...
+    monkeypatch.chdir(REPO_ROOT)  # the config's data_root is ../shared/...
     config = 'configs/resnet/resnet18_1xb32_ckplus.py'
     cfg = load_config(config)
     torch.manual_seed(0)

@@ -17,7 +17,6 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 from mmpretrain.apis import get_model
 
 from sqsnet_mm.apis import (Face, FaceExpressionInferencer, HaarFaceDetector,
@@ -29,6 +28,7 @@ from sqsnet_mm.apis.label_mapping import LabelMapping
 from sqsnet_mm.datasets.emotions import FERPLUS_CLASSES, RAFDB_CLASSES
 from sqsnet_mm.datasets.synthetic import render_face
 from ..utils import load_script
+from .classifiers import classifier_config
 
 
 def write_resnet_model(folder: str,
@@ -40,38 +40,7 @@ def write_resnet_model(folder: str,
     Returns:
         tuple: ``(config_path, checkpoint_path)``.
     """
-    pipeline = [
-        dict(type='LoadImageFromFile'),
-        dict(type='Resize', scale=64),
-        dict(type='PackInputs')
-    ]
-    cfg = Config(
-        dict(
-            default_scope='mmpretrain',
-            model=dict(
-                type='ImageClassifier',
-                backbone=dict(
-                    type='ResNet',
-                    depth=18,
-                    base_channels=16,
-                    stem_channels=16,
-                    out_indices=(3, )),
-                neck=dict(type='GlobalAveragePooling'),
-                head=dict(
-                    type='LinearClsHead',
-                    num_classes=len(classes),
-                    in_channels=128,
-                    loss=dict(type='CrossEntropyLoss'))),
-            data_preprocessor=dict(
-                num_classes=len(classes),
-                mean=[123.675, 116.28, 103.53],
-                std=[58.395, 57.12, 57.375],
-                to_rgb=True),
-            test_dataloader=dict(
-                batch_size=8,
-                dataset=dict(
-                    type='CustomDataset', data_root='', pipeline=pipeline),
-                sampler=dict(type='DefaultSampler', shuffle=False))))
+    cfg = classifier_config(len(classes))
     torch.manual_seed(seed)
     model = get_model(cfg)
     config_path = osp.join(folder, 'resnet18_fer.py')
