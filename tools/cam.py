@@ -18,7 +18,7 @@ import sys
 import cv2
 import numpy as np
 
-from sqsnet_mm.apis import (DEFAULT_DETECTOR, FaceExpressionInferencer,
+from sqsnet_mm.apis import (add_detector_arguments, FaceExpressionInferencer,
                             crop_face, detector_config)
 from sqsnet_mm.apis.cam import CAM_METHODS, FaceCAM
 from sqsnet_mm.apis.sources import read_image
@@ -42,17 +42,7 @@ def parse_args(argv=None):
         nargs='+',
         help='module names, e.g. backbone.layer4 (default: the backbone '
         'output)')
-    parser.add_argument(
-        '--detector',
-        default=DEFAULT_DETECTOR,
-        help='face detector: mtcnn (CNN with landmarks, needs '
-        'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
-        'already a face crop) or a registered name; default '
-        f'{DEFAULT_DETECTOR}')
-    parser.add_argument(
-        '--score-thr',
-        type=float,
-        help='smallest detection confidence of a face (mtcnn; default 0.9)')
+    add_detector_arguments(parser)
     parser.add_argument('--margin', type=float, default=0.2)
     parser.add_argument('--no-align', action='store_true')
     parser.add_argument('--device', default='cpu')

@@ -25,7 +25,7 @@ under ``OUT_DIR/vis/``.
 import argparse
 import sys
 
-from sqsnet_mm.apis import (DEFAULT_DETECTOR, FaceExpressionInferencer,
+from sqsnet_mm.apis import (add_detector_arguments, FaceExpressionInferencer,
                             detector_config)
 
 
@@ -51,17 +51,7 @@ def parse_args(argv=None):
         choices=['json', 'csv'],
         default='json',
         help='predictions file format')
-    parser.add_argument(
-        '--detector',
-        default=DEFAULT_DETECTOR,
-        help='face detector: mtcnn (CNN with landmarks, needs '
-        'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
-        'already a face crop) or a registered name; default '
-        f'{DEFAULT_DETECTOR}')
-    parser.add_argument(
-        '--score-thr',
-        type=float,
-        help='smallest detection confidence of a face (mtcnn; default 0.9)')
+    add_detector_arguments(parser)
     parser.add_argument(
         '--margin',
         type=float,

@@ -8,10 +8,10 @@ from .crop_classifier import (build_crop_classifier, load_config,
                               resolve_classes)
 from .face_alignment import crop_face, eye_line_angle
 from .face_detectors import (DEFAULT_DETECTOR, DETECTOR_ALIASES,
-                             FACE_DETECTORS, Face, FaceDetector,
-                             HaarFaceDetector, WholeImageDetector,
-                             build_face_detector, detector_config,
-                             scores_faces)
+                             add_detector_arguments, FACE_DETECTORS, Face,
+                             FaceDetector, HaarFaceDetector,
+                             WholeImageDetector, build_face_detector,
+                             detector_config, scores_faces)
 from .face_inferencer import FaceExpressionInferencer
 from .face_records import dump_records, make_face_record
 from .mtcnn_detector import MTCNN_INSTALL, MTCNNFaceDetector
@@ -21,11 +21,12 @@ from .visualization import AnnotationWriter, draw_face_records
 
 __all__ = [
     'AnnotationWriter', 'DEFAULT_DETECTOR', 'DETECTOR_ALIASES',
-    'FACE_DETECTORS', 'MTCNN_INSTALL', 'MTCNNFaceDetector', 'Face',
-    'FaceDetector', 'FaceExpressionInferencer', 'Frame', 'HaarFaceDetector',
-    'ImageSource', 'ONNXClassificationInferencer', 'VideoSource',
-    'WholeImageDetector', 'build_crop_classifier', 'build_face_detector',
-    'collect_sources', 'crop_face', 'detector_config', 'draw_face_records',
-    'dump_records', 'eye_line_angle', 'load_config', 'load_pytorch_model',
-    'make_face_record', 'preprocess_crops', 'resolve_classes', 'scores_faces'
+    'add_detector_arguments', 'FACE_DETECTORS', 'MTCNN_INSTALL',
+    'MTCNNFaceDetector', 'Face', 'FaceDetector', 'FaceExpressionInferencer',
+    'Frame', 'HaarFaceDetector', 'ImageSource', 'ONNXClassificationInferencer',
+    'VideoSource', 'WholeImageDetector', 'build_crop_classifier',
+    'build_face_detector', 'collect_sources', 'crop_face', 'detector_config',
+    'draw_face_records', 'dump_records', 'eye_line_angle', 'load_config',
+    'load_pytorch_model', 'make_face_record', 'preprocess_crops',
+    'resolve_classes', 'scores_faces'
 ]

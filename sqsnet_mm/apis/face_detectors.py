@@ -6,6 +6,7 @@ A detector is any callable ``detector(image) -> List[Face]`` taking a BGR
 :func:`build_face_detector`, so another detector (a DNN, MediaPipe, ...) is
 added by registering a class, without touching the inference code.
 """
+import argparse
 import inspect
 import math
 from dataclasses import dataclass
@@ -169,9 +170,9 @@ class HaarFaceDetector:
                     (to_input(*eyes[0]), to_input(*eyes[1]))))
         return faces
 
-    def _find_eyes(
-            self, gray: np.ndarray,
-            box: Tuple[int, int, int, int]) -> Optional[Tuple[Point, Point]]:
+    def _find_eyes(self, gray: np.ndarray,
+                   box: Tuple[int, int, int,
+                              int]) -> Optional[Tuple[Point, Point]]:
         """The two eye centres inside a face box, or None."""
         x, y, w, h = box
         roi = gray[y:y + int(self.eye_region * h), x:x + w]
@@ -208,6 +209,21 @@ DETECTOR_ALIASES = dict(
 #: ``tools/cam.py`` when none is named (chosen by the detection benchmark,
 #: ``docs/benchmarks.md``).
 DEFAULT_DETECTOR = 'mtcnn'
+
+
+def add_detector_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--detector`` and ``--score-thr`` of the inference tools."""
+    parser.add_argument(
+        '--detector',
+        default=DEFAULT_DETECTOR,
+        help='face detector: mtcnn (CNN with landmarks, needs '
+        'facenet-pytorch), haar (OpenCV Haar cascade), whole (each image is '
+        'already a face crop) or a registered name; default '
+        f'{DEFAULT_DETECTOR}')
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        help='smallest detection confidence of a face (mtcnn; default 0.9)')
 
 
 def scores_faces(name: str) -> bool:
