@@ -55,13 +55,19 @@ REGIMES = dict(
         off='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py',
         hybrid=True))
 
-IMAGE = {'model.head.sqs_reduction': 'image'}
+# Every variant states its settings in full, from the paper's literal
+# reading, so that it means the same whatever the config's defaults are.
+PAPER = {
+    'model.head.sqs_reduction': 'anchor',
+    'model.head.sqs.detach_relation': False
+}
+IMAGE = {**PAPER, 'model.head.sqs_reduction': 'image'}
 VARIANTS: Dict[str, Optional[dict]] = {
     'off': None,
     'off+quads': {
         'model.head.sqs': None
     },
-    'paper': {},
+    'paper': PAPER,
     'image': IMAGE,
     'image+detach': {
         **IMAGE, 'model.head.sqs.detach_relation': True

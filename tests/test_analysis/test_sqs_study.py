@@ -34,6 +34,11 @@ def test_runs_are_configured_for_one_honest_test(tmp_path):
     assert cfg.train_cfg.max_iters == 150
     assert [(s.begin, s.end) for s in cfg.param_scheduler] == [(0, 15),
                                                                (15, 150)]
+    # variants are stated in full: 'paper' undoes the lite0 configs' defaults
+    paper = runs_mod.build_cfg(
+        make_run('lite0', 'paper', 0, 0, 300, work_root=str(tmp_path)))
+    assert paper.model.head.sqs_reduction == 'anchor'
+    assert paper.model.head.sqs.detach_relation is False
     off = runs_mod.build_cfg(
         make_run('lite0', 'off', 0, 0, 300, work_root=str(tmp_path)))
     assert off.model.head.sqs is None

@@ -18,6 +18,7 @@ LITE0 = [
     'configs/sqsnet/sqsnet_lite0-swin_1xb32_fer-folder.py',
     'configs/sqsnet/sqsnet_lite0-swin_1xb32_ckplus.py',
     'configs/sqsnet/sqsnet_lite0-swin-wo-sqs_1xb32_ckplus.py',
+    'configs/sqsnet/sqsnet_lite0-swin_1xb32-paper-sqs_ckplus.py',
     'configs/sqsnet/sqsnet_lite0_1xb32_ckplus.py',
     'configs/sqsnet/sqsnet_lite0-wo-sqs_1xb32_ckplus.py',
 ]
@@ -49,7 +50,15 @@ def test_lite0_configs_load_imagenet_weights_offline(path):
         'checkpoints/tf_efficientnet_lite0_in1k.pth'
     assert cfg.optim_wrapper.paramwise_cfg.custom_keys[
         'backbone.local_branch'].lr_mult == 0.1
-    assert (cfg.model.head.sqs is None) == ('wo-sqs' in path)
+    head = cfg.model.head
+    if 'wo-sqs' in path:
+        assert head.sqs is None
+    elif 'paper-sqs' in path:  # eq. 11 as written
+        assert (head.sqs_reduction, head.sqs.detach_relation) == ('anchor',
+                                                                 False)
+    else:  # chosen on CK+48 validation folds
+        assert (head.sqs_reduction, head.sqs.detach_relation) == ('image',
+                                                                 True)
 
 
 def test_any_face_folder_trains_by_its_root(tmp_path, lite0_checkpoint):
