@@ -56,7 +56,6 @@ def build_cfg(run: dict):
     cfg.experiment_name = run_key(run).replace('|', '_')
     # Test once after training: no validation, no checkpoint, no early
     # stopping, so nothing is chosen on the test split.
-    cfg.train_cfg.val_interval = cfg.train_cfg.get('max_iters', 1) + 1
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.default_hooks.checkpoint = None
     cfg.custom_hooks = [
@@ -95,7 +94,7 @@ def run_one(run: dict) -> dict:
     """
     import torch
     from mmengine.runner import Runner
-    record = {k: v for k, v in run.items()}
+    record = dict(run)
     start = time.time()
     try:
         cfg = build_cfg(run)
