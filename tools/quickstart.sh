@@ -7,7 +7,7 @@
 # the training-curves path.
 #   bash tools/quickstart.sh [WORK_DIR]   (default work_dirs/quickstart)
 # Extra settings for training go through CFG_OPTIONS, e.g.
-#   CFG_OPTIONS="train_cfg.max_epochs=2" bash tools/quickstart.sh
+#   CFG_OPTIONS="randomness.seed=1" bash tools/quickstart.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-configs/sqsnet/sqsnet_lite0-swin_1xb32_synthetic.py}
