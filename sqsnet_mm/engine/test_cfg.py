@@ -14,7 +14,8 @@ def prepare_test_cfg(cfg: Config, checkpoint: str, tta: bool = False) -> Config:
     ``tta_model`` (``AverageClsScoreTTA`` by default) and replaces the test
     pipeline by the config's ``tta_pipeline``, or else by its
     ``tta_views`` (5 views in ``default_runtime.py``) applied after the
-    test pipeline (:func:`build_tta_pipeline`), or else by flip TTA; and
+    test pipeline (:func:`build_tta_pipeline`), or else by flip TTA (the
+    model keeps its own data preprocessor); and
     leaves out ``EarlyStoppingHook``, whose ``before_run`` would build the
     training loop and its data set, which a test neither needs nor may have.
 
@@ -37,7 +38,14 @@ def prepare_test_cfg(cfg: Config, checkpoint: str, tta: bool = False) -> Config:
             ]
             cfg.tta_pipeline = build_tta_pipeline(
                 cfg.test_dataloader.dataset.pipeline, views)
-        cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
+        # mmengine's BaseTTAModel gives its own data_preprocessor to the
+        # model it wraps, and the runner gives the wrapper the config's
+        # top-level one: a model with its own normalisation (e.g. the
+        # [-1, 1] inputs of the Lite0 configs) would lose it under TTA.
+        wrapper = ConfigDict(**cfg.tta_model, module=cfg.model)
+        if 'data_preprocessor' in cfg.model:
+            wrapper.data_preprocessor = cfg.model.data_preprocessor
+        cfg.model = wrapper
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     if cfg.get('custom_hooks'):
         cfg.custom_hooks = [
