@@ -1,6 +1,13 @@
 """A small random-init classifier for the inference tests."""
 from mmengine.config import Config
 
+#: Test pipeline of the inference tests' models: 64 px.
+PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=64),
+    dict(type='PackInputs')
+]
+
 
 def classifier_config(num_classes: int) -> Config:
     """A ResNet-18 (16 base channels) classifier config at 64 px."""
@@ -29,11 +36,5 @@ def classifier_config(num_classes: int) -> Config:
             test_dataloader=dict(
                 batch_size=8,
                 dataset=dict(
-                    type='CustomDataset',
-                    data_root='',
-                    pipeline=[
-                        dict(type='LoadImageFromFile'),
-                        dict(type='Resize', scale=64),
-                        dict(type='PackInputs')
-                    ]),
+                    type='CustomDataset', data_root='', pipeline=PIPELINE),
                 sampler=dict(type='DefaultSampler', shuffle=False))))

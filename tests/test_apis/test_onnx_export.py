@@ -15,6 +15,7 @@ from sqsnet_mm.apis.onnx_export import (deployable_classifier,
                                         onnx_max_abs_diff, traceable_swin)
 from sqsnet_mm.datasets.emotions import RAFDB_CLASSES
 from ..utils import REPO_ROOT, load_script
+from .classifiers import PIPELINE
 from .test_face_inferencer import generated_face, write_resnet_model
 
 export_tool = load_script('tools/deploy/export_onnx.py')
@@ -75,13 +76,7 @@ def test_export_sqsnet_removes_sqs_and_keeps_swin_batches_dynamic(tmp_path):
             default_scope='mmpretrain',
             test_dataloader=dict(
                 dataset=dict(
-                    type='CustomDataset',
-                    data_root='',
-                    pipeline=[
-                        dict(type='LoadImageFromFile'),
-                        dict(type='Resize', scale=64),
-                        dict(type='PackInputs')
-                    ]))))
+                    type='CustomDataset', data_root='', pipeline=PIPELINE))))
     config = str(tmp_path / 'tiny.py')
     cfg.dump(config)
     torch.manual_seed(0)
