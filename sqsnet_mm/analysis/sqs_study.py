@@ -35,7 +35,6 @@ from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
 from .experiments import format_mean_std, mean_std, paired_ttest
-from .runs import run_key
 
 NUM_FOLDS = 10
 VAL_FOLDS = (0, 1, 2, 3, 4)
@@ -236,5 +235,5 @@ def compare_table(records: Sequence[dict],
 __all__ = [
     'NUM_FOLDS', 'VAL_FOLDS', 'REPORT_FOLDS', 'REGIMES', 'VARIANTS',
     'make_run', 'candidates', 'select_runs', 'choose_winner', 'report_runs',
-    'compare_table', 'run_key'
+    'compare_table'
 ]
