@@ -18,13 +18,14 @@ import os.path as osp
 import socket
 import subprocess
 import sys
-import time
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.logging import print_log
 from scipy import stats
+
+from .runs import load_cfg, run_runner
 
 #: ``tools/`` of the repository: ``train.py`` and ``test.py`` for runs on
 #: several processes.
@@ -125,40 +126,23 @@ def parse_cfg_options(options: Sequence[str]) -> dict:
     return parser.parse_args(['--cfg-options', *options]).cfg_options
 
 
-def _load_cfg(config: str, options: dict, work_dir: str, stage: str) -> Config:
-    cfg = Config.fromfile(config)
-    cfg.merge_from_dict(options)
-    cfg.work_dir = work_dir
-    # unique per runner: mmengine's logger, message hub and visualizer are
-    # instances by experiment name
-    cfg.experiment_name = (f'{osp.basename(osp.normpath(work_dir))}_{stage}_'
-                           f'{time.time_ns()}')
-    return cfg
-
-
 def _train_test_in_process(config: str, work_dir: str, test_dir: str,
                            options: dict, tta: bool, checkpoint: str,
                            amp: bool) -> None:
     """Train ``config`` into ``work_dir`` and test its checkpoint into
     ``test_dir``, both with mmengine's ``Runner`` in this process."""
-    from mmengine.runner import Runner
-
     from sqsnet_mm.engine import prepare_test_cfg, use_weights_only_loader
-    from sqsnet_mm.evaluation import FERMetric
     use_weights_only_loader()  # as in tools/train.py and tools/test.py
-    cfg = _load_cfg(config, options, work_dir, 'train')
+    name = osp.basename(osp.normpath(work_dir))
+    cfg = load_cfg(config, work_dir, f'{name}_train', options)
     if amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    Runner.from_cfg(cfg).train()
+    run_runner(cfg, test=False)
     cfg = prepare_test_cfg(
-        _load_cfg(config, options, test_dir, 'test'),
+        load_cfg(config, test_dir, f'{name}_test', options),
         find_checkpoint(work_dir, checkpoint), tta)
-    runner = Runner.from_cfg(cfg)
-    for metric in runner.test_evaluator.metrics:
-        if isinstance(metric, FERMetric) and metric.out_dir is None:
-            metric.out_dir = runner.work_dir
-    runner.test()
+    run_runner(cfg, train=False, fer_files=True)
 
 
 def _train_test_torchrun(config: str, work_dir: str, test_dir: str,

@@ -6,6 +6,10 @@ checkpoint written unless the config asks). :func:`run_many` spreads runs
 over worker processes (``spawn``, one torch thread each, so that several
 small models share the CPUs or one GPU) and appends every finished run to a
 JSON-lines file, so an interrupted study continues where it stopped.
+
+:func:`load_cfg` and :func:`run_runner` are the config loading and the
+``Runner`` handling of every in-process run (also of
+:func:`sqsnet_mm.analysis.experiments.run_train_test`).
 """
 import itertools
 import json
@@ -14,7 +18,11 @@ import os
 import os.path as osp
 import time
 import traceback
-from typing import Dict, Iterable, List, Optional
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
+    from mmengine.runner import Runner
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -24,7 +32,66 @@ def run_key(run: dict) -> str:
     return f"{run['name']}|seed{run['seed']}|fold{run.get('fold')}"
 
 
-def build_cfg(run: dict):
+def load_cfg(config: str,
+             work_dir: str,
+             name: str,
+             options: Optional[dict] = None) -> 'Config':
+    """Load ``config`` for one ``Runner``, with ``options`` merged.
+
+    Args:
+        config: Config file.
+        work_dir: The runner's work directory.
+        name: Start of the experiment name, which ends with the time in
+            nanoseconds: unique per runner, as mmengine's logger, message
+            hub and visualizer are instances by experiment name.
+        options: Dotted config keys -> values (``Config.merge_from_dict``).
+
+    Returns:
+        Config: The config with ``work_dir`` and ``experiment_name`` set.
+    """
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(options or {})
+    cfg.work_dir = work_dir
+    cfg.experiment_name = f'{name}_{time.time_ns()}'
+    return cfg
+
+
+def run_runner(cfg: 'Config',
+               train: bool = True,
+               test: bool = True,
+               fer_files: bool = False
+               ) -> Tuple['Runner', Optional[Dict[str, float]]]:
+    """Build mmengine's ``Runner`` from ``cfg`` and train and/or test it,
+    in this process.
+
+    Args:
+        cfg: The runner's config (see :func:`load_cfg`).
+        train: Train first.
+        test: Test (after training, with the trained model).
+        fer_files: Make every ``FERMetric`` without ``out_dir`` write its
+            JSON and confusion matrix to the runner's work directory, as
+            ``tools/test.py`` does.
+
+    Returns:
+        tuple: The runner and its test metrics (None without ``test``).
+    """
+    from mmengine.runner import Runner
+
+    from sqsnet_mm.evaluation import FERMetric
+    runner = Runner.from_cfg(cfg)
+    if train:
+        runner.train()
+    if not test:
+        return runner, None
+    if fer_files:
+        for metric in runner.test_evaluator.metrics:
+            if isinstance(metric, FERMetric) and metric.out_dir is None:
+                metric.out_dir = runner.work_dir
+    return runner, runner.test()
+
+
+def build_cfg(run: dict) -> 'Config':
     """The mmengine config of one run.
 
     Args:
@@ -36,8 +103,6 @@ def build_cfg(run: dict):
             ``num_workers``, ``log_level`` (default ``'WARNING'``: a study
             prints one line per run, not mmengine's training log).
     """
-    from mmengine.config import Config
-    cfg = Config.fromfile(run['config'])
     options = dict(run.get('options') or {})
     for loader in LOADERS:
         if run.get('fold') is not None:
@@ -47,13 +112,12 @@ def build_cfg(run: dict):
         if run.get('num_workers') is not None:
             options[f'{loader}.num_workers'] = run['num_workers']
             options[f'{loader}.persistent_workers'] = False
-    cfg.merge_from_dict(options)
+    cfg = load_cfg(run['config'], run['work_dir'],
+                   run_key(run).replace('|', '_'), options)
     if run.get('iters'):
         set_iterations(cfg, run['iters'])
     cfg.randomness = dict(seed=run['seed'], deterministic=False)
-    cfg.work_dir = run['work_dir']
     cfg.log_level = run.get('log_level', 'WARNING')
-    cfg.experiment_name = run_key(run).replace('|', '_')
     # Test once after training: no validation, no checkpoint, no early
     # stopping, so nothing is chosen on the test split.
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
@@ -93,14 +157,10 @@ def run_one(run: dict) -> dict:
         the traceback when it failed.
     """
     import torch
-    from mmengine.runner import Runner
     record = dict(run)
     start = time.time()
     try:
-        cfg = build_cfg(run)
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-        metrics = runner.test()
+        runner, metrics = run_runner(build_cfg(run))
         record['metrics'] = {k: float(v) for k, v in metrics.items()}
         record['device'] = ('cuda' if next(
             runner.model.parameters()).is_cuda else 'cpu')
