@@ -31,12 +31,12 @@ import os.path as osp
 import shutil
 import time
 import traceback
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 from mmengine.config import Config
 
 from . import seeds
-from .runs import set_iterations
+from .runs import in_flight, set_iterations
 
 CONFIGS = dict(
     sqs='configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py',
@@ -109,25 +109,25 @@ def run_parallel(argvs: Sequence[List[str]], logs: Sequence[str],
     # inherited by the spawned workers before they import torch
     os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
     ctx = mp.get_context('spawn')
-    pending = list(zip(argvs, logs))
-    running = []
+
+    def start(task: Tuple[List[str], str]) -> mp.process.BaseProcess:
+        argv, log = task
+        open(log, 'w').close()
+        proc = ctx.Process(target=run_seeds, args=(argv, log))
+        proc.start()
+        print(f'[ckplus] started: {argv[0]} (log {log})', flush=True)
+        return proc
+
+    def finished(proc: mp.process.BaseProcess) -> bool:
+        return proc.exitcode is not None
+
     failed = []
-    while pending or running:
-        while pending and len(running) < jobs:
-            argv, log = pending.pop(0)
-            open(log, 'w').close()
-            proc = ctx.Process(target=run_seeds, args=(argv, log))
-            proc.start()
-            running.append((proc, log))
-            print(f'[ckplus] started: {argv[0]} (log {log})', flush=True)
-        time.sleep(5)
-        for proc, log in list(running):
-            if proc.exitcode is not None:
-                running.remove((proc, log))
-                print(f'[ckplus] finished with code {proc.exitcode}: '
-                      f'{log}', flush=True)
-                if proc.exitcode:
-                    failed.append(log)
+    tasks = zip(argvs, logs)
+    for (_, log), proc in in_flight(tasks, start, finished, jobs, poll=5):
+        print(
+            f'[ckplus] finished with code {proc.exitcode}: {log}', flush=True)
+        if proc.exitcode:
+            failed.append(log)
     if failed:
         raise RuntimeError(f'seeds runs failed, see {failed}')
 

@@ -9,7 +9,9 @@ JSON-lines file, so an interrupted study continues where it stopped.
 
 :func:`load_cfg` and :func:`run_runner` are the config loading and the
 ``Runner`` handling of every in-process run (also of
-:func:`sqsnet_mm.analysis.experiments.run_train_test`).
+:func:`sqsnet_mm.analysis.experiments.run_train_test`); :func:`in_flight`
+keeps at most ``jobs`` jobs of any kind running (also the seeds studies of
+:mod:`sqsnet_mm.analysis.ckplus_accuracy`).
 """
 import itertools
 import json
@@ -18,11 +20,15 @@ import os
 import os.path as osp
 import time
 import traceback
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
+from typing import (TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List,
+                    Optional, Tuple, TypeVar)
 
 if TYPE_CHECKING:
     from mmengine.config import Config
     from mmengine.runner import Runner
+
+Item = TypeVar('Item')
+Job = TypeVar('Job')
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -178,6 +184,37 @@ def _worker_init() -> None:
     import sqsnet_mm  # noqa: F401  (registries in the spawned process)
 
 
+def in_flight(items: Iterable[Item],
+              start: Callable[[Item], Job],
+              finished: Callable[[Job], bool],
+              jobs: int,
+              poll: float = 0.2) -> Iterator[Tuple[Item, Job]]:
+    """Start a job per item, at most ``jobs`` at a time; yield each
+    ``(item, job)`` once it has finished.
+
+    Items are read only when a job can start, so an ``items`` generator
+    decides as late as possible whether more start (e.g. at a deadline).
+
+    Args:
+        items: What to run, in order.
+        start: Starts the job of an item (e.g. ``Pool.apply_async`` or
+            ``Process.start``) and returns a handle on it.
+        finished: Whether a job has finished.
+        jobs: Jobs running at once.
+        poll: Seconds between two looks at the running jobs.
+    """
+    items = iter(items)
+    active = [(item, start(item)) for item in itertools.islice(items, jobs)]
+    while active:
+        time.sleep(poll)
+        done = [(item, job) for item, job in active if finished(job)]
+        for pair in done:
+            active.remove(pair)
+            yield pair
+        active += [(item, start(item))
+                   for item in itertools.islice(items, len(done))]
+
+
 def load_records(path: str) -> Dict[str, dict]:
     """Finished runs of a JSON-lines results file, by :func:`run_key`."""
     records = {}
@@ -238,25 +275,16 @@ def run_many(runs: Iterable[dict],
                 return
             yield run
 
-    queue = pending()
     if jobs <= 1:
-        for run in queue:
+        for run in pending():
             keep(run_one(run))
     else:
         # At most `jobs` runs in flight, so the deadline is checked when a
         # run is handed out, not when the queue is read.
         ctx = mp.get_context('spawn')
         with ctx.Pool(jobs, initializer=_worker_init) as pool:
-            active = [
-                pool.apply_async(run_one, (run, ))
-                for run in itertools.islice(queue, jobs)
-            ]
-            while active:
-                time.sleep(0.2)
-                for job in [j for j in active if j.ready()]:
-                    active.remove(job)
-                    keep(job.get())
-                    run = next(queue, None)
-                    if run is not None:
-                        active.append(pool.apply_async(run_one, (run, )))
+            for _, job in in_flight(
+                    pending(), lambda run: pool.apply_async(run_one, (run, )),
+                    lambda job: job.ready(), jobs):
+                keep(job.get())
     return [done[run_key(r)] for r in runs if run_key(r) in done]

@@ -110,6 +110,31 @@ def test_run_many_resumes_and_respects_the_deadline(tmp_path, monkeypatch):
         runs_mod.load_records(results)
 
 
+def test_in_flight_keeps_jobs_running_and_reads_items_late():
+    read, polls = [], {}
+
+    def items():
+        for i in range(5):
+            read.append(i)
+            yield i
+
+    def start(i):
+        polls[i] = 0
+        return i
+
+    def finished(i):  # job i finishes on its (i + 1)-th look
+        polls[i] += 1
+        return polls[i] > i
+
+    order = []
+    for item, job in runs_mod.in_flight(items(), start, finished, 2, poll=0):
+        assert item == job
+        order.append(item)
+        # the items of the running jobs, and none after them, were read
+        assert len(read) - len(order) <= 2
+    assert order == [0, 1, 2, 3, 4] and read == [0, 1, 2, 3, 4]
+
+
 def test_study_tool_refuses_overlapping_folds(tmp_path):
     tool = load_script('tools/analysis_tools/sqs_study.py')
     with pytest.raises(ValueError, match='overlap'):
