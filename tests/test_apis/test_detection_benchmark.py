@@ -1,5 +1,6 @@
 """The detection benchmark: scene synthesis, box matching and counting
-(``sqsnet_mm.analysis.detection``), and the tool end to end on CK+."""
+(``sqsnet_mm.analysis.detection``), and the benchmark
+(``sqsnet_mm.analysis.detection_benchmark``) end to end on CK+."""
 import json
 
 import cv2
@@ -11,6 +12,7 @@ from mmpretrain.apis import get_model
 from sqsnet_mm.analysis.detection import (DetectionCounts, Scene, SceneFace,
                                           box_iou, face_mask, make_scene,
                                           match_boxes)
+from sqsnet_mm.analysis.detection_benchmark import true_face
 from sqsnet_mm.apis import crop_face, load_config
 from sqsnet_mm.datasets.synthetic import render_face
 
@@ -104,14 +106,13 @@ def test_make_scene_refuses_faces_that_do_not_fit(crops):
             max_tries=20)
 
 
-def test_true_angle_alignment_levels_the_face(load_tool):
+def test_true_angle_alignment_levels_the_face():
     """The reference row's eyes make crop_face undo a paste's rotation."""
-    tool = load_tool('analysis_tools/detection_benchmark')
     face = SceneFace((10, 20, 100, 100), 'x', 'x.png', angle=30)
     image = np.zeros((200, 200, 3), np.uint8)
-    _, rotation = crop_face(image, tool.true_face(face, aligned=True))
+    _, rotation = crop_face(image, true_face(face, aligned=True))
     assert rotation == pytest.approx(-30)
-    assert tool.true_face(face, aligned=False).eyes is None
+    assert true_face(face, aligned=False).eyes is None
 
 
 def test_tool_on_ckplus_scenes(ckplus_files, load_tool, tmp_path, capsys,
