@@ -48,8 +48,10 @@ def test_lite0_configs_load_imagenet_weights_offline(path):
     assert lite0.pretrained is True
     assert lite0.pretrained_cfg_overlay.file == \
         'checkpoints/tf_efficientnet_lite0_in1k.pth'
-    assert cfg.optim_wrapper.paramwise_cfg.custom_keys[
-        'backbone.local_branch'].lr_mult == 0.1
+    # one lr for every layer, the pretrained branch included (a 0.1x lr
+    # on it lost 26-30 points in the CPU budget, docs/benchmarks.md)
+    assert 'paramwise_cfg' not in cfg.optim_wrapper
+    assert cfg.optim_wrapper.optimizer.lr == 1e-3
     head = cfg.model.head
     if 'wo-sqs' in path:
         assert head.sqs is None
