@@ -49,7 +49,7 @@ def test_lite0_configs_load_imagenet_weights_offline(path):
     assert lite0.pretrained_cfg_overlay.file == \
         'checkpoints/tf_efficientnet_lite0_in1k.pth'
     # one lr for every layer, the pretrained branch included (a 0.1x lr
-    # on it lost 26-30 points in the CPU budget, docs/benchmarks.md)
+    # on it lost 10-30 points in the CPU budget, docs/benchmarks.md)
     assert 'paramwise_cfg' not in cfg.optim_wrapper
     assert cfg.optim_wrapper.optimizer.lr == 1e-3
     head = cfg.model.head
