@@ -33,6 +33,9 @@ custom_hooks = [
     # Stop at once, naming the iteration and the loss term, when a loss
     # becomes NaN or infinite.
     dict(type='NonFiniteLossHook', interval=1),
+    # A clear error when the data set has more classes than the head has
+    # outputs (a folder-per-class set takes its classes from its folders).
+    dict(type='ClassCountCheckHook'),
 ]
 
 env_cfg = dict(

@@ -5,5 +5,8 @@
 _base_ = ['./default_runtime.py']
 
 default_hooks = dict(checkpoint=dict(by_epoch=False, max_keep_ckpts=1))
-custom_hooks = [dict(type='NonFiniteLossHook', interval=1)]
+custom_hooks = [
+    dict(type='NonFiniteLossHook', interval=1),
+    dict(type='ClassCountCheckHook')
+]
 log_processor = dict(by_epoch=False)

@@ -2,13 +2,13 @@ from .checkpoint import (UnsafeCheckpointError, load_checkpoint_weights_only,
                          safe_globals)
 from .framework_patches import (register_safe_globals, setup_cpu_distributed,
                                 use_weights_only_loader)
-from .hooks import NonFiniteLossError, NonFiniteLossHook
+from .hooks import ClassCountCheckHook, NonFiniteLossError, NonFiniteLossHook
 from .test_cfg import prepare_test_cfg
 from .tta import build_tta_pipeline
 
 __all__ = [
     'UnsafeCheckpointError', 'load_checkpoint_weights_only', 'safe_globals',
     'register_safe_globals', 'use_weights_only_loader',
-    'setup_cpu_distributed', 'NonFiniteLossError', 'NonFiniteLossHook',
-    'build_tta_pipeline', 'prepare_test_cfg'
+    'setup_cpu_distributed', 'ClassCountCheckHook', 'NonFiniteLossError',
+    'NonFiniteLossHook', 'build_tta_pipeline', 'prepare_test_cfg'
 ]
