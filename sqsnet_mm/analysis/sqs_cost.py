@@ -6,9 +6,10 @@ preprocessor, forward, loss, backward, AdamW step):
 
 - ``off``: the same model trained without SQS (``head.sqs=None``, no
   enhanced classifier), the "w/o SQS" ablation;
-- ``on``: SQSNet as designed (DESIGN decision 4): the batch of ``4k`` images
-  is ``k`` quads from :class:`QuadSampler`, the backbone runs once per image,
-  every image gets the classification loss, ``k`` anchors get SQS;
+- ``on``: SQSNet as designed (docs/design.md, decision 4): the batch of
+  ``4k`` images is ``k`` quads from :class:`QuadSampler`, the backbone runs
+  once per image, every image gets the classification loss, ``k`` anchors
+  get SQS;
 - ``in_batch``: every image is an anchor, partners picked inside the batch
   (``quad_mode='in_batch'``);
 - ``naive``: the naive reading of the paper, four backbone passes per
@@ -18,7 +19,7 @@ preprocessor, forward, loss, backward, AdamW step):
 Printed: median iteration times, the paired per-round ratios (median and
 quartiles), and the costs per classification-trained image and per anchor.
 Mixup/CutMix are off in every variant so that each ``on`` iteration applies
-SQS (a mixed batch skips it, DESIGN decision 5).
+SQS (a mixed batch skips it, docs/design.md, decision 5).
 
 Example::
 

@@ -62,7 +62,7 @@ def test_equations_6_to_10_match_reference(normalize):
 
 
 def test_raw_features_stall_at_2m_without_gradient():
-    """DESIGN decision 2: why normalised features are the default."""
+    """docs/design.md, decision 2: why normalised features are the default."""
     gen = torch.Generator().manual_seed(1)
     # Realistic post-activation maps: 1024 channels, unit-scale activations.
     maps = [

@@ -51,7 +51,7 @@ model = dict(
         sqs_reduction='anchor'),
     # Mixup 0.4 / CutMix 0.4 (sec. 4.2) as Beta(0.4, 0.4) mixing; each is
     # drawn for a quarter of the batches so that half of the batches stay
-    # unmixed and carry SQS (DESIGN decision 5, see README).
+    # unmixed and carry SQS (docs/design.md, decision 5).
     train_cfg=dict(
         augments=[
             dict(type='Mixup', alpha=0.4),
@@ -59,7 +59,7 @@ model = dict(
         ],
         probs=[0.25, 0.25]))
 
-# On mixed batches the enhanced classifier gets no input (DESIGN decision 5),
-# so DDP must allow parameters without gradient in an iteration.
+# On mixed batches the enhanced classifier gets no input (docs/design.md,
+# decision 5), so DDP must allow parameters without gradient in an iteration.
 model_wrapper_cfg = dict(
     type='MMDistributedDataParallel', find_unused_parameters=True)

@@ -56,8 +56,8 @@ class HybridFusionBackbone(BaseModule):
         embed_dims (int): Common width ``d3`` after projection. Defaults to
             1024 as in the paper.
         fusion (str | dict): ``'cross_attention'`` (default, eq. 3-4 on token
-            grids, DESIGN decision 1), ``'concat'`` (the figure's wording), or
-            a full config of a fusion module taking
+            grids, docs/design.md, decision 1), ``'concat'`` (the figure's
+            wording), or a full config of a fusion module taking
             ``(query_map, key_map)``.
         num_heads (int): Attention heads of the default cross-attention.
             Defaults to 8.

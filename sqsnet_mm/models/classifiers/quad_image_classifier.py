@@ -9,17 +9,17 @@ from mmpretrain.registry import MODELS
 class QuadImageClassifier(ImageClassifier):
     """An :class:`ImageClassifier` for batches of quads.
 
-    The backbone (and neck) run once over the whole batch (DESIGN decision
-    4) and the head, :class:`SQSClsHead`, computes every loss term: the
-    classification loss of each image and, on the quads, SQS (eq. 6-10)
+    The backbone (and neck) run once over the whole batch (docs/design.md,
+    decision 4) and the head, :class:`SQSClsHead`, computes every loss term:
+    the classification loss of each image and, on the quads, SQS (eq. 6-10)
     with the enhanced classifier and the KL term (eq. 11). ``predict`` and
     ``tensor`` modes are those of :class:`ImageClassifier` with the base
     classifier only, so SQS adds nothing at inference.
 
     The class differs from :class:`ImageClassifier` by its default data
     preprocessor, :class:`QuadClsDataPreprocessor`, which marks the batches
-    that Mixup/CutMix mixed so that the head leaves SQS out of them (DESIGN
-    decision 5).
+    that Mixup/CutMix mixed so that the head leaves SQS out of them
+    (docs/design.md, decision 5).
 
     Args:
         backbone (dict): Backbone config, e.g. :class:`HybridFusionBackbone`

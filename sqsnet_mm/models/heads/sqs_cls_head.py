@@ -30,7 +30,7 @@ class SQSClsHead(ClsHead):
       10) on the quads of the batch (anchor, positive, negative 1,
       negative 2; laid out by :class:`QuadSampler` or mined in the batch);
     - the *SQS-enhanced* classifier (eq. 9) on the refined anchor maps;
-    - the total loss, eq. 11 made explicit (DESIGN decision 3):
+    - the total loss, eq. 11 made explicit (docs/design.md, decision 3):
 
     .. math::
         L = CE(base) + s\\,[w_{enh} CE(enh) + w_{kl} T^2
@@ -47,8 +47,8 @@ class SQSClsHead(ClsHead):
 
     Batches that Mixup/CutMix mixed (``batch_mixed`` in the metainfo, set by
     :class:`QuadClsDataPreprocessor`) get ``CE(base)`` only, on their soft
-    targets (DESIGN decision 5). Cross-entropies go through ``loss``
-    (MMPretrain's ``LabelSmoothLoss`` with 0.1 in the recipe).
+    targets (docs/design.md, decision 5). Cross-entropies go through
+    ``loss`` (MMPretrain's ``LabelSmoothLoss`` with 0.1 in the recipe).
 
     Args:
         num_classes (int): Number of classes.
@@ -61,7 +61,8 @@ class SQSClsHead(ClsHead):
             no enhanced classifier. Defaults to the paper's constants.
         quad_mode (str): ``'sampler'``: the batch is laid out in quads by
             :class:`QuadSampler`; ``'in_batch'``: every image is an anchor
-            with partners picked from the batch by label (DESIGN decision 4).
+            with partners picked from the batch by label (docs/design.md,
+            decision 4).
         sqs_in_index (int): Which map of the backbone's output tuple SQS
             compares (e.g. ``0`` for the CNN branch's own map of a
             :class:`HybridFusionBackbone` with ``out_local=True``); the base

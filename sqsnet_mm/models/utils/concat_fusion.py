@@ -15,7 +15,7 @@ class ConcatFusion(BaseModule):
     The key map is bilinearly resized to the query grid when the two grids
     differ, then ``[F_q ; F_k]`` (2d channels) is reduced to d channels by a
     1x1 convolution with batch normalisation and GELU. Kept for the ablation
-    against :class:`CrossAttentionFusion` (DESIGN decision 1).
+    against :class:`CrossAttentionFusion` (docs/design.md, decision 1).
 
     Args:
         embed_dims (int): Width d of both inputs and of the output.

@@ -49,10 +49,10 @@ def sine_position_encoding(height: int, width: int, dims: int,
 class CrossAttentionFusion(BaseModule):
     """Multi-head cross-attention from local (CNN) tokens to global tokens.
 
-    DESIGN decision 1: the paper's eq. 3-4 are applied to token grids, not to
-    pooled vectors (with one key the softmax is 1 and the attention would
-    return ``V`` unchanged). Queries are the projected CNN tokens, keys and
-    values the projected Swin tokens:
+    docs/design.md, decision 1: the paper's eq. 3-4 are applied to token
+    grids, not to pooled vectors (with one key the softmax is 1 and the
+    attention would return ``V`` unchanged). Queries are the projected CNN
+    tokens, keys and values the projected Swin tokens:
 
     .. math::
         Q = F_{cnn} W_Q,\\; K = F_{swin} W_K,\\; V = F_{swin} W_V

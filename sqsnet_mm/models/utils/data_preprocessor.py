@@ -28,11 +28,12 @@ class _MixRecorder:
 class QuadClsDataPreprocessor(ClsDataPreprocessor):
     """``ClsDataPreprocessor`` that marks mixed batches.
 
-    DESIGN decision 5: a Mixup/CutMix image has no single class, so the
-    anchor/positive/negative relations of SQS do not hold in a mixed batch.
-    This preprocessor sets ``batch_mixed`` in every sample's metainfo, and
-    :class:`QuadImageClassifier` computes SQS only on unmixed batches. The
-    share of unmixed batches is set by ``probs`` of the batch augments.
+    docs/design.md, decision 5: a Mixup/CutMix image has no single class, so
+    the anchor/positive/negative relations of SQS do not hold in a mixed
+    batch. This preprocessor sets ``batch_mixed`` in every sample's
+    metainfo, and :class:`QuadImageClassifier` computes SQS only on unmixed
+    batches. The share of unmixed batches is set by ``probs`` of the batch
+    augments.
 
     Args:
         **kwargs: Arguments of :class:`ClsDataPreprocessor`.

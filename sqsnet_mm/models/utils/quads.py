@@ -66,7 +66,7 @@ def split_quads(labels: torch.Tensor) -> QuadIndex:
 
 
 def mine_in_batch(labels: torch.Tensor) -> QuadIndex:
-    """In-batch quads (DESIGN decision 4): every image is an anchor.
+    """In-batch quads (docs/design.md, decision 4): every image is an anchor.
 
     For each anchor a positive is drawn among the other images of its class,
     negative 1 from a random other class of the batch and negative 2 from a

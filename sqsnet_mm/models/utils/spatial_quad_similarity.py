@@ -31,7 +31,7 @@ class SpatialQuadSimilarity(BaseModule):
         L_{SQS} = \\mathrm{mean}_{ij}[\\max(0, m + S_{AN_1} - S_{AP})
         + \\max(0, m + S_{AN_2} - S_{AP})] \\qquad (10)
 
-    DESIGN decision 2: the distances of eq. 6 are taken between
+    docs/design.md, decision 2: the distances of eq. 6 are taken between
     L2-normalised per-location feature vectors (distance in [0, 4]). On raw
     1024-channel features the squared distance is in the hundreds,
     ``exp(-d / tau)`` underflows to 0 and eq. 10 sits at the constant ``2m``
