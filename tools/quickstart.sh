@@ -10,7 +10,7 @@
 #   CFG_OPTIONS="randomness.seed=1" bash tools/quickstart.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONFIG=${CONFIG:-configs/sqsnet/sqsnet_lite0-swin_1xb32_synthetic.py}
+CONFIG=${CONFIG:-configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_synthetic-96px.py}
 WORK_DIR=${1:-work_dirs/quickstart}
 DATA=data/synthetic_fer
 

@@ -4,10 +4,12 @@ Trains and tests, for every seed and every subject fold (FERFolder splits
 CK+48 by subject, never by image), with the recipe's seeds study
 (:mod:`sqsnet_mm.analysis.seeds`, ``--folds K``):
 
-- ``configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py``: tiny SQSNet with SQS;
-- ``configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py``: the same without SQS;
-- ``configs/resnet/resnet18_1xb32_ckplus.py``: MMPretrain's ResNet-18 with a
-  linear head, the plain baseline,
+- ``configs/sqsnet/sqsnet_tiny_1xb32-300it_ckplus-64px.py``: tiny SQSNet
+  with SQS;
+- ``configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32-300it_ckplus-64px.py``: the same
+  without SQS;
+- ``configs/resnet/resnet18_1xb32-300it_ckplus-64px.py``: MMPretrain's
+  ResNet-18 with a linear head, the plain baseline,
 
 all at 64 px with the same data, iterations, batch and schedule
 (``configs/_base_/datasets/ckplus_64px.py``,
@@ -39,9 +41,9 @@ from . import seeds
 from .runs import in_flight, set_iterations
 
 CONFIGS = dict(
-    sqs='configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py',
-    wo_sqs='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py',
-    resnet18='configs/resnet/resnet18_1xb32_ckplus.py')
+    sqs='configs/sqsnet/sqsnet_tiny_1xb32-300it_ckplus-64px.py',
+    wo_sqs='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32-300it_ckplus-64px.py',
+    resnet18='configs/resnet/resnet18_1xb32-300it_ckplus-64px.py')
 COMPARISONS = (('sqs', 'wo_sqs'), ('sqs', 'resnet18'))
 
 

@@ -14,7 +14,8 @@ the paper's 43.5 M / 8.1 G for SQSNet cannot be right.
 Example::
 
     python tools/analysis_tools/complexity.py            # every configs/sqsnet/*.py
-    python tools/analysis_tools/complexity.py configs/sqsnet/sqsnet_tiny_synthetic.py
+    python tools/analysis_tools/complexity.py \\
+        configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py
 """
 import argparse
 import glob

@@ -15,10 +15,10 @@ angle), one the held-out crops themselves.
 
 Example::
 
-    python tools/train.py configs/resnet/resnet18_1xb32_ckplus.py \\
+    python tools/train.py configs/resnet/resnet18_1xb32-300it_ckplus-64px.py \\
         --work-dir work_dirs/ckplus_resnet18
     python tools/analysis_tools/detection_benchmark.py \\
-        configs/resnet/resnet18_1xb32_ckplus.py \\
+        configs/resnet/resnet18_1xb32-300it_ckplus-64px.py \\
         work_dirs/ckplus_resnet18/iter_300.pth --scenes 150 --margin 0 \\
         --out work_dirs/benchmarks/detection.json
 

@@ -5,7 +5,8 @@ peak memory, on the CPU and, when there is one, on a CUDA GPU.
 Example::
 
     python tools/analysis_tools/efficiency.py \\
-        configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py --batch-size 32
+        configs/sqsnet/sqsnet_efficientnet-b6-swin-small_in1k-pre_8xb8_rafdb.py \\
+        --batch-size 32
 
 The model is built from the config with random weights (pretrained
 ``init_cfg`` is not applied: timing does not depend on the values). For a

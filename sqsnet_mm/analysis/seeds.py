@@ -5,12 +5,14 @@ Examples::
 
     # SQSNet on RAF-DB, 5 seeds, TTA at test time
     python tools/analysis_tools/seeds.py \\
-        configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py --seeds 0 1 2 3 4 --tta
+        configs/sqsnet/sqsnet_efficientnet-b6-swin-small_in1k-pre_8xb8_rafdb.py \\
+        --seeds 0 1 2 3 4 --tta
 
     # with vs without SQS, paired by seed (Table 5), table to a file
     python tools/analysis_tools/seeds.py \\
-        configs/sqsnet/sqsnet_tiny_synthetic.py \\
-        --compare configs/sqsnet/sqsnet_tiny-wo-sqs_synthetic.py \\
+        configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py \\
+        --compare \\
+        configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32-5e_synthetic-64px.py \\
         --seeds 0 1 2 --out work_dirs/seeds/table.md
 
     # subject-independent 10-fold cross-validation on a FERFolder set

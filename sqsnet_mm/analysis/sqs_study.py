@@ -12,7 +12,8 @@ t-test over (seed, fold) pairs: same data, same initialisation seed.
 Regimes (configs under ``configs/sqsnet/``):
 
 - ``pretrained``: ImageNet-pretrained EfficientNet-Lite0 + small Swin,
-  64 px (``sqsnet_lite0-swin_1xb32_ckplus.py``);
+  64 px
+  (``sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_ckplus-64px.py``);
 - ``lite0``: the pretrained Lite0 alone, SQS on its own map;
 - ``scratch``: the tiny SQSNet from random weights at 64 px.
 
@@ -59,16 +60,16 @@ REPORT_FOLDS = (5, 6, 7, 8, 9)
 
 REGIMES = dict(
     pretrained=dict(
-        sqs='configs/sqsnet/sqsnet_lite0-swin_1xb32_ckplus.py',
-        off='configs/sqsnet/sqsnet_lite0-swin-wo-sqs_1xb32_ckplus.py',
+        sqs='configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_ckplus-64px.py',
+        off='configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini-wo-sqs_in1k-pre_1xb32-300it_ckplus-64px.py',
         hybrid=True),
     lite0=dict(
-        sqs='configs/sqsnet/sqsnet_lite0_1xb32_ckplus.py',
-        off='configs/sqsnet/sqsnet_lite0-wo-sqs_1xb32_ckplus.py',
+        sqs='configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-300it_ckplus-64px.py',
+        off='configs/sqsnet/sqsnet_efficientnet-lite0-wo-sqs_in1k-pre_1xb32-300it_ckplus-64px.py',
         hybrid=False),
     scratch=dict(
-        sqs='configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py',
-        off='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32_ckplus.py',
+        sqs='configs/sqsnet/sqsnet_tiny_1xb32-300it_ckplus-64px.py',
+        off='configs/sqsnet/sqsnet_tiny-wo-sqs_1xb32-300it_ckplus-64px.py',
         hybrid=True))
 
 # Every variant states its settings in full, from the paper's literal

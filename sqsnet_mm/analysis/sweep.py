@@ -20,7 +20,7 @@ product. Every point is trained and tested (``--seeds`` per point) and one
 Markdown table comes out, one row per point::
 
     python tools/analysis_tools/sweep.py \\
-        configs/sqsnet/sqsnet_tiny_synthetic.py \\
+        configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py \\
         --tau 0.5 1 2 --lambda 0 0.5 1 --seeds 0 --out sweep.md
 """
 import argparse

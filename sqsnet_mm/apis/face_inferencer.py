@@ -31,7 +31,8 @@ class FaceExpressionInferencer:
     Example:
         >>> from sqsnet_mm.apis import FaceExpressionInferencer
         >>> inferencer = FaceExpressionInferencer(
-        ...     'configs/sqsnet/sqsnet_tiny_synthetic.py', 'epoch_10.pth')
+        ...     'configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py',
+        ...     'epoch_10.pth')
         >>> result = inferencer('group_photo.jpg', out_dir='outputs/')
         >>> result['predictions'][0]['label']
         'happiness'

@@ -154,7 +154,8 @@ def test_ckplus_iters_override_rescales_the_schedule():
 
 
 def test_complexity_row_of_tiny_config():
-    row = complexity.config_row('configs/sqsnet/sqsnet_tiny_synthetic.py')
+    row = complexity.config_row(
+        'configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py')
     assert row[1] == '64x64'
     assert row[2] == 'CNN+Swin' and row[3] == 'yes'
     train, deployed, gflops = map(float, row[4:7])

@@ -120,7 +120,7 @@ def test_tool_on_ckplus_scenes(ckplus_files, load_tool, tmp_path, capsys,
     """Two scenes from CK+ fold 0 of 5, a random-init ResNet-18."""
     pytest.importorskip('facenet_pytorch', reason='facenet-pytorch absent')
     monkeypatch.chdir(REPO_ROOT)  # the config's data_root is ../shared/...
-    config = 'configs/resnet/resnet18_1xb32_ckplus.py'
+    config = 'configs/resnet/resnet18_1xb32-300it_ckplus-64px.py'
     cfg = load_config(config)
     torch.manual_seed(0)
     checkpoint = str(tmp_path / 'resnet18.pth')

@@ -15,12 +15,12 @@ from sqsnet_mm.datasets.synthetic import render_face
 from ..utils import REPO_ROOT
 
 LITE0 = [
-    'configs/sqsnet/sqsnet_lite0-swin_1xb32_fer-folder.py',
-    'configs/sqsnet/sqsnet_lite0-swin_1xb32_ckplus.py',
-    'configs/sqsnet/sqsnet_lite0-swin-wo-sqs_1xb32_ckplus.py',
-    'configs/sqsnet/sqsnet_lite0-swin_1xb32-paper-sqs_ckplus.py',
-    'configs/sqsnet/sqsnet_lite0_1xb32_ckplus.py',
-    'configs/sqsnet/sqsnet_lite0-wo-sqs_1xb32_ckplus.py',
+    'configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_fer-folder-64px.py',
+    'configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_ckplus-64px.py',
+    'configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini-wo-sqs_in1k-pre_1xb32-300it_ckplus-64px.py',
+    'configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini-paper-sqs_in1k-pre_1xb32-300it_ckplus-64px.py',
+    'configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-300it_ckplus-64px.py',
+    'configs/sqsnet/sqsnet_efficientnet-lite0-wo-sqs_in1k-pre_1xb32-300it_ckplus-64px.py',
 ]
 
 

@@ -6,8 +6,9 @@ from mmpretrain.registry import MODELS
 
 from sqsnet_mm.engine import prepare_test_cfg
 
-TINY = 'configs/sqsnet/sqsnet_tiny_synthetic.py'
-LITE0 = 'configs/sqsnet/sqsnet_lite0-swin_1xb32_synthetic.py'
+TINY = 'configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py'
+LITE0 = ('configs/sqsnet/'
+         'sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_synthetic-96px.py')
 
 
 def test_plain_test_keeps_model_and_pipeline():

@@ -8,11 +8,11 @@ from mmpretrain.structures import DataSample
 
 from sqsnet_mm.models.utils.deploy import TRAINING_ONLY_PREFIXES
 
-FULL = 'configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py'
+FULL = 'configs/sqsnet/sqsnet_efficientnet-b6-swin-small_in1k-pre_8xb8_rafdb.py'
 ABLATIONS = [
-    'configs/sqsnet/sqsnet_swins_8xb8_rafdb.py',
-    'configs/sqsnet/sqsnet_effb6_8xb8_rafdb.py',
-    'configs/sqsnet/sqsnet_effb6-swins-wo-sqs_8xb8_rafdb.py',
+    'configs/sqsnet/sqsnet_swin-small_in1k-pre_8xb8_rafdb.py',
+    'configs/sqsnet/sqsnet_efficientnet-b6_in1k-pre_8xb8_rafdb.py',
+    'configs/sqsnet/sqsnet_efficientnet-b6-swin-small-wo-sqs_in1k-pre_8xb8_rafdb.py',
 ]
 
 

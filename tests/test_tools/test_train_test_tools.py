@@ -1,7 +1,7 @@
 """tools/train.py, test.py, dist_train.sh, dist_test.sh and the analysis
 tools, run as a user runs them (subprocesses) on the tiny SQSNet config
-(configs/sqsnet/sqsnet_tiny_synthetic.py) and a few dozen synthetic 64 px
-faces, on the CPU."""
+(configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py) and a few dozen
+synthetic 64 px faces, on the CPU."""
 import json
 import os
 import os.path as osp
@@ -17,7 +17,8 @@ from sqsnet_mm.datasets.synthetic import generate_synthetic_fer
 from ..utils import REPO_ROOT, load_script
 
 TOOLS = osp.join(REPO_ROOT, 'tools')
-TINY = osp.join(REPO_ROOT, 'configs', 'sqsnet', 'sqsnet_tiny_synthetic.py')
+TINY = osp.join(REPO_ROOT, 'configs', 'sqsnet',
+                'sqsnet_tiny_1xb32-5e_synthetic-64px.py')
 EPOCHS = 2  # for the kill-and-resume test; the other runs train 1 epoch
 BATCH = 8  # two quads
 ANCHORS = 8  # quads per epoch: 32 images, 4 iterations on one process

@@ -6,7 +6,8 @@ The measurement is :mod:`sqsnet_mm.analysis.efficiency`; run from the
 repository root. Example::
 
     python tools/analysis_tools/efficiency.py \
-        configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py --batch-size 32
+        configs/sqsnet/sqsnet_efficientnet-b6-swin-small_in1k-pre_8xb8_rafdb.py \\
+        --batch-size 32
 """
 import sys
 

@@ -5,7 +5,8 @@ The study is :mod:`sqsnet_mm.analysis.seeds`; run from the repository
 root. Example::
 
     python tools/analysis_tools/seeds.py \\
-        configs/sqsnet/sqsnet_effb6-swins_8xb8_rafdb.py --seeds 0 1 2 3 4 --tta
+        configs/sqsnet/sqsnet_efficientnet-b6-swin-small_in1k-pre_8xb8_rafdb.py \\
+        --seeds 0 1 2 3 4 --tta
 """
 import sys
 

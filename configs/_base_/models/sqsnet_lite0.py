@@ -21,7 +21,8 @@ model = dict(
     # with the two changes chosen on CK+48 validation folds
     # (tools/analysis_tools/sqs_study.py, docs/benchmarks.md): the SQS terms
     # weighed per image like the base CE, and R detached in eq. 8. The
-    # paper's literal setting: sqsnet_lite0-swin_1xb32-paper-sqs_ckplus.py.
+    # paper's literal setting:
+    # sqsnet_efficientnet-lite0-swin-mini-paper-sqs_in1k-pre_1xb32-300it_ckplus-64px.py.
     head=dict(
         type='SQSClsHead',
         num_classes=7,

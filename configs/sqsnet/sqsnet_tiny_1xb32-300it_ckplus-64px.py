@@ -1,4 +1,4 @@
-# Tiny SQSNet (the model of configs/sqsnet/sqsnet_tiny_synthetic.py) on
+# Tiny SQSNet (the model of sqsnet_tiny_1xb32-5e_synthetic-64px.py) on
 # CK+48, subject-independent folds, with SQS (QuadSampler, 8 quads per
 # batch), under the CPU budget of the CK+48 benchmark (docs/benchmarks.md).
 _base_ = [

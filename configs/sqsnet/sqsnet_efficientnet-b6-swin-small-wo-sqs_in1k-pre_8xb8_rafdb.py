@@ -1,6 +1,6 @@
 # Ablation "w/o SQS" (Table 7): the hybrid backbone and base classifier
 # trained with the classification loss only (plain batches, no quads).
-_base_ = ['./sqsnet_effb6-swins_8xb8_rafdb.py']
+_base_ = ['./sqsnet_efficientnet-b6-swin-small_in1k-pre_8xb8_rafdb.py']
 
 model = dict(head=dict(sqs=None))
 train_dataloader = dict(

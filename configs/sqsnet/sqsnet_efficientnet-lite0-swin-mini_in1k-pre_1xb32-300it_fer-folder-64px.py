@@ -3,7 +3,8 @@
 # 64 px on 2 CPU cores (300 iterations of 8 quads). Point it at your data by
 # linking the folder (one sub-folder per emotion) to data/fer_folder:
 #   ln -s /path/to/my_faces data/fer_folder
-#   python tools/train.py configs/sqsnet/sqsnet_lite0-swin_1xb32_fer-folder.py
+#   python tools/train.py \
+#       configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_fer-folder-64px.py
 # The split is random by image unless the file names carry the subject (see
 # configs/_base_/datasets/fer_folder_64px.py for subject_regex).
 # Needs checkpoints/tf_efficientnet_lite0_in1k.pth, written by

@@ -10,7 +10,8 @@
 # Erasing, which slow a model that starts from random weights more than they
 # regularise it in 1,300 iterations.
 _base_ = [
-    '../_base_/models/sqsnet_tiny.py', '../_base_/datasets/synthetic_fer_64px.py',
+    '../_base_/models/sqsnet_tiny.py',
+    '../_base_/datasets/synthetic_fer_64px.py',
     '../_base_/schedules/sqsnet_cpu_5e.py', '../_base_/default_runtime.py'
 ]
 

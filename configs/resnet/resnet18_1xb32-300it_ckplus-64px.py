@@ -1,7 +1,7 @@
 # Plain MMPretrain baseline: ResNet-18 + GlobalAveragePooling + LinearClsHead
 # (mmpretrain's own model config, cross-entropy, no batch augments), from
 # scratch, on the same CK+48 folds, pipeline and budget as
-# configs/sqsnet/sqsnet_tiny_1xb32_ckplus.py.
+# configs/sqsnet/sqsnet_tiny_1xb32-300it_ckplus-64px.py.
 _base_ = [
     'mmpretrain::_base_/models/resnet18.py',
     '../_base_/datasets/ckplus_64px.py',

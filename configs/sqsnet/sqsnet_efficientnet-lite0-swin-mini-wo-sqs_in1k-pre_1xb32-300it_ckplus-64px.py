@@ -1,6 +1,8 @@
 # The same model, data and budget without SQS (plain shuffled batches, the
 # base classifier and its cross-entropy only).
-_base_ = ['./sqsnet_lite0-swin_1xb32_ckplus.py']
+_base_ = [
+    './sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_ckplus-64px.py'
+]
 
 model = dict(head=dict(sqs=None))
 train_dataloader = dict(
