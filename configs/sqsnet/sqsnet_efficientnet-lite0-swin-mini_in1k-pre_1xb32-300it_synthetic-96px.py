@@ -2,9 +2,7 @@
 # small Swin global branch (sqsnet_lite0_swin.py) on the embedded synthetic
 # data set at 96 px, fine-tuned on 2 CPU cores with the CPU fine-tuning
 # budget (300 iterations of 8 quads, finetune_cpu_300it.py). The quick start
-# trains this config; it needs checkpoints/tf_efficientnet_lite0_in1k.pth
-# (tools/quickstart.sh writes it with
-# tools/model_converters/efficientnet_lite_to_timm.py).
+# trains this config.
 _base_ = [
     '../_base_/models/sqsnet_lite0_swin.py',
     '../_base_/datasets/synthetic_fer_96px.py',

