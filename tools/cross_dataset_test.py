@@ -8,7 +8,7 @@ Examples::
         --data-root data/ferplus --out-dir work_dirs/raf2ferplus
     # on a folder-per-class set (CK+), without a data set config
     python tools/cross_dataset_test.py CONFIG CKPT --dataset-type FERFolder \\
-        --data-root ../shared/data/ckplus48
+        --data-root data/ckplus48
 
 Classes are matched by canonical emotion name (``LabelMapping``): samples
 of classes the model lacks are excluded and counted per class, the model's

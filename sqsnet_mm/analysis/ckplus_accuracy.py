@@ -146,7 +146,7 @@ def parse_args(argv=None):
                         'budget config (e.g. a quick smoke run)')
     parser.add_argument('--data-root',
                         help='CK+48 folder (default: the configs\' '
-                        '../shared/data/ckplus48)')
+                        'data/ckplus48)')
     return parser.parse_args(argv)
 
 

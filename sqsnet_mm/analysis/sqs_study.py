@@ -40,7 +40,7 @@ many minutes (the report then covers the runs that finished). Example
 (CK+48)::
 
     python tools/analysis_tools/sqs_study.py \\
-        --data-root ../shared/data/ckplus48 --work-dir work_dirs/sqs_study \\
+        --data-root data/ckplus48 --work-dir work_dirs/sqs_study \\
         --jobs 2
 """
 import argparse

@@ -2,6 +2,7 @@
 (``sqsnet_mm.analysis.detection``), and the benchmark
 (``sqsnet_mm.analysis.detection_benchmark``) end to end on CK+."""
 import json
+import os.path as osp
 
 import cv2
 import numpy as np
@@ -115,12 +116,18 @@ def test_true_angle_alignment_levels_the_face():
     assert true_face(face, aligned=False).eyes is None
 
 
-def test_tool_on_ckplus_scenes(ckplus_files, load_tool, tmp_path, capsys,
-                               monkeypatch):
+def test_tool_on_ckplus_scenes(ckplus_root, ckplus_files, load_tool, tmp_path,
+                               capsys):
     """Two scenes from CK+ fold 0 of 5, a random-init ResNet-18."""
     pytest.importorskip('facenet_pytorch', reason='facenet-pytorch absent')
-    monkeypatch.chdir(REPO_ROOT)  # the config's data_root is ../shared/...
-    config = 'configs/resnet/resnet18_1xb32-300it_ckplus-64px.py'
+    # the benchmark's config, reading the faces where the tests found them
+    config = str(tmp_path / 'resnet18_ckplus.py')
+    base = osp.join(REPO_ROOT,
+                    'configs/resnet/resnet18_1xb32-300it_ckplus-64px.py')
+    with open(config, 'w') as f:
+        f.write(f'_base_ = [{base!r}]\n'
+                f'test_dataloader = dict(dataset=dict(data_root='
+                f'{ckplus_root!r}))\n')
     cfg = load_config(config)
     torch.manual_seed(0)
     checkpoint = str(tmp_path / 'resnet18.pth')

@@ -5,7 +5,7 @@ set tool.
 Models are random-init ResNet-18s (16 base channels, 64 px): the tests
 check the plumbing (faces found, one record per face, probabilities, files,
 reported failures), not the accuracy. Real faces are the CK+ crops of
-``../shared/data/ckplus48`` (the ``ckplus_root`` fixture); generated faces
+``data/ckplus48`` (the ``ckplus_root`` fixture); generated faces
 come from ``sqsnet_mm.datasets.synthetic.render_face``.
 """
 import csv

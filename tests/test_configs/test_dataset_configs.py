@@ -46,6 +46,34 @@ def test_dataset_config_keys(name):
         assert train.sampler.class_balanced
 
 
+@pytest.mark.parametrize('name, size, interpolation', [
+    ('ckplus_64px', 64, 'bilinear'),
+    ('fer_folder_64px', 64, 'bilinear'),
+    ('synthetic_fer_64px', 64, 'area'),
+    ('synthetic_fer_96px', 96, 'area'),
+])
+def test_small_face_bases(name, size, interpolation):
+    """The small-face pipelines (small_face_pipelines.py) at each base's
+    size and interpolation, in its three loaders."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
+    train, test = cfg.train_pipeline, cfg.test_pipeline
+    assert [t.type for t in train] == [
+        'LoadImageFromFile', 'RandomResizedCrop', 'RandomFlip', 'PackInputs'
+    ]
+    assert [t.type for t in test] == [
+        'LoadImageFromFile', 'Resize', 'PackInputs'
+    ]
+    assert train[1].crop_ratio_range == (0.8, 1.0)
+    for step in (train[1], test[1]):
+        assert step.scale == size
+        assert step.get('interpolation', 'bilinear') == interpolation
+    assert cfg.train_dataloader.dataset.pipeline == train
+    for key in ('val_dataloader', 'test_dataloader'):
+        assert cfg[key].dataset.pipeline == test, key
+    assert cfg.train_dataloader.batch_size == 32
+    assert cfg.train_dataloader.sampler.type == 'QuadSampler'
+
+
 def _build_loaders(cfg_name, data_root, batch_size=8, **overrides):
     """Build the config's train and test loaders on ``data_root``."""
     init_default_scope('mmpretrain')

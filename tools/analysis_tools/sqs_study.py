@@ -4,7 +4,7 @@ The protocol and the command line are :mod:`sqsnet_mm.analysis.sqs_study`;
 run from the repository root. Example (CK+48)::
 
     python tools/analysis_tools/sqs_study.py \\
-        --data-root ../shared/data/ckplus48 --work-dir work_dirs/sqs_study \\
+        --data-root data/ckplus48 --work-dir work_dirs/sqs_study \\
         --jobs 2
 """
 from sqsnet_mm.analysis.sqs_study import main
