@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from sqsnet_mm.apis import (add_detector_arguments, FaceExpressionInferencer,
-                            crop_face, detector_config)
+                            detector_config)
 from sqsnet_mm.apis.cam import CAM_METHODS, FaceCAM
 from sqsnet_mm.apis.sources import read_image
 
@@ -43,7 +43,10 @@ def parse_args(argv=None):
         help='module names, e.g. backbone.layer4 (default: the backbone '
         'output)')
     add_detector_arguments(parser)
-    parser.add_argument('--margin', type=float, default=0.2)
+    parser.add_argument(
+        '--margin',
+        type=float,
+        help="default: the config's face_crop.margin, else 0.2")
     parser.add_argument('--no-align', action='store_true')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--classes', nargs='+', help='override class names')
@@ -84,7 +87,7 @@ def main(argv=None) -> int:
     os.makedirs(args.out_dir, exist_ok=True)
     stem = osp.splitext(osp.basename(args.image))[0]
     for i in indices:
-        crop, _ = crop_face(image, faces[i], args.margin, not args.no_align)
+        crop, _ = inferencer.prepare_crop(image, faces[i])
         result = cam(crop, target)
         panels = [
             cv2.resize(img, (args.size, args.size))

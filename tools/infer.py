@@ -14,6 +14,10 @@ Examples::
 
 Faces are found by MTCNN (facenet-pytorch, ``pip install --no-deps -r
 requirements/nodeps.txt``) unless ``--detector`` names another detector.
+Face crops are cut with the margin, colour and size of the config's
+``face_crop`` key (the training faces'; ``--margin``, ``--color`` and
+``--crop-size`` override it); the log says which values were used and
+where they came from.
 Writes ``OUT_DIR/predictions.json`` (or ``.csv``): one record per face
 (source, frame, face index, box x/y/w/h, detection score, landmarks, label,
 score, all class probabilities); ``OUT_DIR/issues.json``: everything that
@@ -27,6 +31,7 @@ import sys
 
 from sqsnet_mm.apis import (add_detector_arguments, FaceExpressionInferencer,
                             detector_config)
+from sqsnet_mm.apis.face_crop import COLORS
 
 
 def parse_args(argv=None):
@@ -55,8 +60,18 @@ def parse_args(argv=None):
     parser.add_argument(
         '--margin',
         type=float,
-        default=0.2,
-        help='context around each face box, fraction of its side')
+        help='context around each face box, fraction of its side '
+        "(default: the config's face_crop.margin, else 0.2)")
+    parser.add_argument(
+        '--color',
+        choices=COLORS,
+        help="crop colour (default: the config's face_crop.color, else "
+        'color)')
+    parser.add_argument(
+        '--crop-size',
+        type=int,
+        help='resize crops to this side before the test pipeline, 0: do '
+        "not (default: the config's face_crop.size, else 0)")
     parser.add_argument(
         '--no-align',
         action='store_true',
@@ -92,7 +107,9 @@ def main(argv=None) -> int:
         classes=args.classes,
         detector=detector_config(args.detector, args.score_thr),
         margin=args.margin,
-        align=not args.no_align)
+        align=not args.no_align,
+        color=args.color,
+        crop_size=args.crop_size)
     result = inferencer(
         args.inputs,
         batch_size=args.batch_size,

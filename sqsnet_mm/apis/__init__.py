@@ -7,6 +7,7 @@ from .crop_classifier import (build_crop_classifier, load_config,
                               load_pytorch_model, preprocess_crops,
                               resolve_classes)
 from .face_alignment import crop_face, eye_line_angle
+from .face_crop import FACE_CROP_KEY, FaceCropSettings, face_crop_settings
 from .face_detectors import (DEFAULT_DETECTOR, DETECTOR_ALIASES,
                              add_detector_arguments, FACE_DETECTORS, Face,
                              FaceDetector, HaarFaceDetector,
@@ -21,8 +22,9 @@ from .visualization import AnnotationWriter, draw_face_records
 
 __all__ = [
     'AnnotationWriter', 'DEFAULT_DETECTOR', 'DETECTOR_ALIASES',
-    'add_detector_arguments', 'FACE_DETECTORS', 'MTCNN_INSTALL',
-    'MTCNNFaceDetector', 'Face', 'FaceDetector', 'FaceExpressionInferencer',
+    'add_detector_arguments', 'FACE_CROP_KEY', 'FACE_DETECTORS',
+    'MTCNN_INSTALL', 'MTCNNFaceDetector', 'Face', 'FaceCropSettings',
+    'FaceDetector', 'FaceExpressionInferencer', 'face_crop_settings',
     'Frame', 'HaarFaceDetector', 'ImageSource', 'ONNXClassificationInferencer',
     'VideoSource', 'WholeImageDetector', 'build_crop_classifier',
     'build_face_detector', 'collect_sources', 'crop_face', 'detector_config',

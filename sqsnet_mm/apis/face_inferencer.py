@@ -10,8 +10,8 @@ from mmengine.logging import print_log
 from mmpretrain.utils import track
 
 from .crop_classifier import build_crop_classifier
-from .face_alignment import crop_face
-from .face_detectors import (DEFAULT_DETECTOR, DetectorType,
+from .face_crop import face_crop_settings
+from .face_detectors import (DEFAULT_DETECTOR, DetectorType, Face,
                              build_face_detector)
 from .face_records import dump_records, make_face_record
 from .sources import Frame, InputType, collect_sources
@@ -23,10 +23,12 @@ class FaceExpressionInferencer:
 
     Each frame goes through: the face detector (see :mod:`.face_detectors`
     and :mod:`.mtcnn_detector`) -> an aligned square crop per face
-    (:func:`.crop_face`: eye line levelled, ``margin`` of context) -> the
-    MMPretrain test pipeline and model (or its ONNX export), in batches of
-    ``batch_size`` crops gathered across images and frames. The output has
-    one record per face (see :mod:`.face_records`).
+    (:func:`.crop_face`: eye line levelled, ``margin`` of context), made
+    grey and resized as the training faces when the config says so (its
+    ``face_crop`` key, see :mod:`.face_crop`) -> the MMPretrain test
+    pipeline and model (or its ONNX export), in batches of ``batch_size``
+    crops gathered across images and frames. The output has one record per
+    face (see :mod:`.face_records`).
 
     Example:
         >>> from sqsnet_mm.apis import FaceExpressionInferencer
@@ -48,10 +50,16 @@ class FaceExpressionInferencer:
             ``'haar'``, ``'whole'`` for pre-cropped faces, a config dict or
             a callable ``image -> List[Face]``). Defaults to
             :data:`DEFAULT_DETECTOR`.
-        margin (float): Context around the face box on each side, as a
-            fraction of its side. Defaults to 0.2.
+        margin (float, optional): Context around the face box on each
+            side, as a fraction of its side. None: the config's
+            ``face_crop.margin``, else 0.2.
         align (bool): Level the eye line when the eyes are found. Defaults
             to True.
+        color (str, optional): ``'color'`` or ``'grey'`` crops. None: the
+            config's ``face_crop.color``, else the photo's colours.
+        crop_size (int, optional): Side in pixels the crops are resized to
+            before the test pipeline (0: not resized). None: the config's
+            ``face_crop.size``, else not resized.
     """
 
     def __init__(self,
@@ -61,14 +69,24 @@ class FaceExpressionInferencer:
                  device: Optional[str] = None,
                  classes: Optional[Sequence[str]] = None,
                  detector: DetectorType = DEFAULT_DETECTOR,
-                 margin: float = 0.2,
-                 align: bool = True) -> None:
+                 margin: Optional[float] = None,
+                 align: bool = True,
+                 color: Optional[str] = None,
+                 crop_size: Optional[int] = None) -> None:
         self.classifier = build_crop_classifier(model, checkpoint, backend,
                                                 device, classes)
         self.classes = list(self.classifier.classes)
         self.detector = build_face_detector(detector)
-        self.margin = margin
+        self.face_crop = face_crop_settings(self.classifier.config, margin,
+                                            color, crop_size)
+        print_log(self.face_crop.describe(), logger='current')
         self.align = align
+
+    def prepare_crop(self, image: np.ndarray,
+                     face: Face) -> Tuple[np.ndarray, float]:
+        """The crop of one face as the test pipeline receives it, and the
+        rotation applied (see :meth:`.FaceCropSettings.prepare`)."""
+        return self.face_crop.prepare(image, face, self.align)
 
     def classify(self,
                  crops: List[np.ndarray],
@@ -113,8 +131,7 @@ class FaceExpressionInferencer:
             if frame.image is not None:
                 faces = self.detector(frame.image)
                 for face in faces:
-                    crop, rotation = crop_face(frame.image, face, self.margin,
-                                               self.align)
+                    crop, rotation = self.prepare_crop(frame.image, face)
                     crops.append(crop)
                     rotations.append(rotation)
             pending.append((tag, frame, faces, crops, rotations))

@@ -14,3 +14,9 @@ data_preprocessor = dict(num_classes=num_classes)
 train_dataloader = dict(dataset=dataset)
 val_dataloader = dict(dataset=dict(**dataset, split='val'))
 test_dataloader = dict(dataset=dict(**dataset, split='test'))
+
+# How the training faces are cut, so that tools/infer.py cuts faces out of
+# photos and videos the same way (docs/inference.md, "Matching the training
+# crops"): at MTCNN's face box (measured margin -0.03, the nearest allowed is
+# 0), grey, 48 px, before the test pipeline.
+face_crop = dict(margin=0.0, color='grey', size=48)
