@@ -2,7 +2,7 @@
 # paper's model (EfficientNet local branch, Swin global branch,
 # cross-attention fusion, SQS, base + enhanced classifiers) sized to train on
 # 2 CPU cores in about 6 minutes (64 px, 4 x 4 x 128 fused map, 8 quads per
-# batch). The quick start trains this config.
+# batch). `CONFIG=<this file> bash tools/quickstart.sh` trains and tests it.
 #
 # Departures from the paper's recipe, for the CPU budget only (the paper's
 # configs keep it): from scratch, with the CPU schedule (sqsnet_cpu_5e.py:
