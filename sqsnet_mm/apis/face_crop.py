@@ -122,7 +122,7 @@ class FaceCropSettings:
     def describe(self) -> str:
         """One line with each value and where it came from."""
         return 'face crops: ' + ', '.join(
-            f'{name} {getattr(self, name)} ({self.origins.get(name, "?")})'
+            f'{name} {getattr(self, name)} ({self.origins.get(name, FROM_ARGUMENT)})'
             for name in DEFAULTS)
 
 
