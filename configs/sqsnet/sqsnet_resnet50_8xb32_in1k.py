@@ -1,7 +1,8 @@
 # SQS added to MMPretrain's own ResNet-50 ImageNet recipe by config alone:
 # the backbone, data and schedule are inherited unchanged; the pooling neck
 # is removed (SQS needs the 2048 x 7 x 7 map), the head becomes SQSClsHead,
-# and batches are drawn as quads.
+# and batches are drawn as quads. 8 GPUs x 32 images, as the recipe; on one
+# GPU: python tools/train.py CONFIG --auto-scale-lr (lr x 32 / 256).
 _base_ = ['mmpretrain::resnet/resnet50_8xb32_in1k.py']
 
 custom_imports = dict(imports=['sqsnet_mm'], allow_failed_imports=False)

@@ -57,6 +57,9 @@ def test_config_name_states_batch_budget_and_size(path):
         '[{pretrain}_]{N}xb{B}[-{schedule}]_{dataset}[-{res}px].py'
     cfg = Config.fromfile(osp.join(REPO_ROOT, path))
     assert cfg.train_dataloader.batch_size == int(name['batch']), path
+    # --auto-scale-lr scales from the batch the name states
+    assert cfg.auto_scale_lr.base_batch_size == \
+        int(name['gpus']) * int(name['batch']), path
     if name['budget']:
         key = dict(it='max_iters', e='max_epochs')[name['unit']]
         assert cfg.train_cfg[key] == int(name['budget']), path
