@@ -121,8 +121,10 @@ class FaceCropSettings:
 
     def describe(self) -> str:
         """One line with each value and where it came from."""
+        origins = {name: FROM_ARGUMENT for name in DEFAULTS}
+        origins.update(self.origins)
         return 'face crops: ' + ', '.join(
-            f'{name} {getattr(self, name)} ({self.origins.get(name, FROM_ARGUMENT)})'
+            f'{name} {getattr(self, name)} ({origins[name]})'
             for name in DEFAULTS)
 
 
