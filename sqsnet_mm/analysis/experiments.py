@@ -34,7 +34,8 @@ TOOLS_DIR = osp.join(
 
 __all__ = [
     'find_checkpoint', 'add_run_arguments', 'parse_cfg_options', 'run_train_test', 'mean_std',
-    'paired_ttest', 'format_mean_std', 'write_report'
+    'paired_ttest', 'paired_interval', 'mcnemar', 'format_mean_std',
+    'write_report'
 ]
 
 
@@ -261,6 +262,57 @@ def paired_ttest(a: Sequence[float],
     if not (math.isfinite(t) and math.isfinite(p)):
         return dict(diff=diff, t=None, p=None)
     return dict(diff=diff, t=t, p=p)
+
+
+def paired_interval(a: Sequence[float],
+                    b: Sequence[float],
+                    level: float = 0.95,
+                    power: float = 0.8) -> Dict[str, Optional[float]]:
+    """Mean of the paired differences ``a - b`` with its confidence interval
+    (Student's t over the pairs) and the smallest true difference the design
+    would detect with a two-sided paired t-test at ``1 - level`` with the
+    given ``power`` (``(t_{1-alpha/2} + t_{power}) * sd / sqrt(n)``, the
+    observed ``sd`` of the differences taken as the true one).
+
+    Returns:
+        dict: ``diff``, ``low``, ``high``, ``sd``, ``n`` and ``detectable``
+        (``low``/``high``/``detectable`` are None with fewer than 2 pairs).
+    """
+    d = np.asarray(a, float) - np.asarray(b, float)
+    n = int(d.size)
+    out = dict(diff=float(d.mean()), low=None, high=None, sd=None, n=n,
+               detectable=None)
+    if n < 2:
+        return out
+    sd = float(d.std(ddof=1))
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+    out.update(
+        low=out['diff'] - half,
+        high=out['diff'] + half,
+        sd=sd,
+        detectable=float((stats.t.ppf(0.5 + level / 2, n - 1) +
+                          stats.t.ppf(power, n - 1)) * sd / math.sqrt(n)))
+    return out
+
+
+def mcnemar(correct_a: Sequence[bool],
+            correct_b: Sequence[bool]) -> Dict[str, float]:
+    """Exact McNemar test of two classifiers on the same images: a two-sided
+    binomial test of the discordant pairs (``a`` right where ``b`` is wrong,
+    and the reverse) against 1/2.
+
+    Returns:
+        dict: ``only_a`` and ``only_b`` (discordant counts) and ``p``.
+    """
+    a = np.asarray(correct_a, bool)
+    b = np.asarray(correct_b, bool)
+    if a.shape != b.shape:
+        raise ValueError(f'McNemar needs the same images: {a.shape} vs '
+                         f'{b.shape}')
+    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
+    p = (1.0 if only_a + only_b == 0 else float(
+        stats.binomtest(only_a, only_a + only_b, 0.5).pvalue))
+    return dict(only_a=only_a, only_b=only_b, p=p)
 
 
 def write_report(work_dir: str, json_name: str, raw: dict, table: str,

@@ -1,4 +1,5 @@
 """Facial-expression metrics of the paper (Tables 2, 5, 6 and Fig. 3)."""
+import csv
 import json
 import os
 import os.path as osp
@@ -41,7 +42,10 @@ class FERMetric(BaseMetric):
     ``<out_dir>/<prefix>_metrics.json`` (every value above, the confusion
     matrix as counts, class names, sample count) and
     ``<out_dir>/<prefix>_confusion_matrix.png`` (row-normalised, in %, as in
-    the paper's Fig. 3). ``tools/test.py`` sets ``out_dir`` to the work
+    the paper's Fig. 3) and ``<out_dir>/<prefix>_predictions.csv`` (one row
+    per image in data set order: image path, ground-truth and predicted
+    class index, for paired tests such as McNemar's between two models on
+    the same images). ``tools/test.py`` sets ``out_dir`` to the work
     directory.
 
     Args:
@@ -78,7 +82,8 @@ class FERMetric(BaseMetric):
                     pred_label=pred,
                     gt_label=int(
                         torch.as_tensor(sample['gt_label']).flatten()[0]),
-                    width=width))
+                    width=width,
+                    img_path=sample.get('img_path')))
 
     def _class_names(self, num_classes: int) -> List[str]:
         classes = (self.dataset_meta or {}).get('classes')
@@ -121,6 +126,7 @@ class FERMetric(BaseMetric):
         summary = self.summarize(matrix, names)
         if self.out_dir is not None:
             self.save(summary, matrix, names)
+            self.save_predictions(results)
         return summary
 
     @staticmethod
@@ -165,6 +171,15 @@ class FERMetric(BaseMetric):
             if keep:
                 out[f'f1_{name}'] = value
         return out
+
+    def save_predictions(self, results: List[dict]) -> None:
+        """Write ``<prefix>_predictions.csv`` into ``out_dir``."""
+        path = osp.join(self.out_dir, f"{self.prefix or 'fer'}_predictions.csv")
+        with open(path, 'w', newline='', encoding='utf-8') as f:
+            writer = csv.writer(f)
+            writer.writerow(['img_path', 'gt_label', 'pred_label'])
+            writer.writerows([r['img_path'], r['gt_label'], r['pred_label']]
+                             for r in results)
 
     def save(self, summary: Dict[str, float], matrix: torch.Tensor,
              names: Sequence[str]) -> None:
