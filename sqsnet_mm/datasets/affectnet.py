@@ -102,11 +102,11 @@ class AffectNet(BaseFERDataset):
             ann_file = ''
             data_prefix = data_prefix or self.NPY_FOLDERS[split]
         super().__init__(
-            split=split,
-            image_check=image_check,
-            data_root=data_root,
-            ann_file=ann_file,
-            data_prefix=data_prefix,
+            data_root,
+            split,
+            ann_file,
+            data_prefix,
+            image_check,
             metainfo=dict(classes=AFFECTNET_CLASSES[:num_classes]),
             **kwargs)
 

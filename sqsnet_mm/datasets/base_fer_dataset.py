@@ -19,7 +19,12 @@ class BaseFERDataset(BaseDataset):
     dropped, by reason (also kept in :attr:`drop_counts`).
 
     Args:
+        data_root (str): The data set's root folder.
         split (str): Which split to load, one of the class's ``SPLITS``.
+        ann_file (str): Annotation file relative to ``data_root``, or ``''``
+            where the data set has none. Defaults to ``''``.
+        data_prefix (str): Image folder relative to ``data_root``.
+            Defaults to ``''``.
         image_check (str): Load-time image check, one of ``'exists'``,
             ``'quick'`` and ``'decode'`` (see
             :mod:`sqsnet_mm.datasets.image_check`). Defaults to ``'quick'``.
@@ -28,7 +33,13 @@ class BaseFERDataset(BaseDataset):
 
     SPLITS: Tuple[str, ...] = ('train', 'test')
 
-    def __init__(self, split: str, image_check: str = 'quick', **kwargs):
+    def __init__(self,
+                 data_root: str,
+                 split: str,
+                 ann_file: str = '',
+                 data_prefix: str = '',
+                 image_check: str = 'quick',
+                 **kwargs):
         if split not in self.SPLITS:
             raise ValueError(f'{type(self).__name__}: split must be one of '
                              f'{self.SPLITS}, got {split!r}')
@@ -39,7 +50,11 @@ class BaseFERDataset(BaseDataset):
         self.image_check = image_check
         self.drop_counts: Counter = Counter()
         self._gt_labels = None
-        super().__init__(**kwargs)
+        super().__init__(
+            data_root=data_root,
+            ann_file=ann_file,
+            data_prefix=data_prefix,
+            **kwargs)
 
     @property
     def _name(self) -> str:

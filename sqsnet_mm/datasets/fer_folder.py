@@ -86,13 +86,7 @@ class FERFolder(BaseFERDataset):
         self.fold = fold
         self.fold_seed = fold_seed
         self.extensions = tuple(e.lower() for e in extensions)
-        super().__init__(
-            split=split,
-            image_check=image_check,
-            data_root=data_root,
-            ann_file='',
-            data_prefix='',
-            **kwargs)
+        super().__init__(data_root, split, image_check=image_check, **kwargs)
 
     def _class_of_folders(self, folders: List[str]) -> List[int]:
         """Class index of each folder; sets ``classes`` if not given."""

@@ -135,11 +135,11 @@ class FERPlus(BaseFERDataset):
         self.num_classes = num_classes
         folder = FERPLUS_SPLIT_FOLDERS.get(split, '')
         super().__init__(
-            split=split,
-            image_check=image_check,
-            data_root=data_root,
-            ann_file=osp.join(folder, 'label.csv'),
-            data_prefix=folder,
+            data_root,
+            split,
+            osp.join(folder, 'label.csv'),
+            folder,
+            image_check,
             metainfo=dict(classes=FERPLUS_CLASSES[:num_classes]),
             **kwargs)
 

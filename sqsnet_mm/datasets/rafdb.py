@@ -54,13 +54,8 @@ class RAFDB(BaseFERDataset):
         self.image_type = image_type
         if data_prefix is None:
             data_prefix = f'Image/{image_type}'
-        super().__init__(
-            split=split,
-            image_check=image_check,
-            data_root=data_root,
-            ann_file=ann_file,
-            data_prefix=data_prefix,
-            **kwargs)
+        super().__init__(data_root, split, ann_file, data_prefix, image_check,
+                         **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Read the split's entries from ``list_patition_label.txt``."""
