@@ -18,7 +18,6 @@ per-class F1) are computed over the shared classes in the data set's
 order. Images go through the *model's* test pipeline (``--pipeline
 dataset`` keeps the data set config's one).
 """
-import argparse
 import copy
 import json
 import os
@@ -37,13 +36,11 @@ from torch.utils.data import DataLoader
 from sqsnet_mm.apis import load_config, load_pytorch_model
 from sqsnet_mm.apis.label_mapping import LabelMapping
 from sqsnet_mm.evaluation import FERMetric
+from sqsnet_mm.utils import docstring_parser
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 1)[1])
+    parser = docstring_parser(__doc__)
     parser.add_argument('config', help='model config file')
     parser.add_argument('checkpoint', help='checkpoint file')
     target = parser.add_mutually_exclusive_group(required=True)

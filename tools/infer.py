@@ -26,19 +26,16 @@ pixel types, failed or missing video frames, cameras that cannot be opened,
 folders that cannot be listed, skipped files); and annotated images/videos
 under ``OUT_DIR/vis/``.
 """
-import argparse
 import sys
 
 from sqsnet_mm.apis import (add_detector_arguments, FaceExpressionInferencer,
                             detector_config)
 from sqsnet_mm.apis.face_crop import COLORS
+from sqsnet_mm.utils import docstring_parser
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 1)[1])
+    parser = docstring_parser(__doc__)
     parser.add_argument(
         'model', help='model config (.py) or exported model (.onnx)')
     parser.add_argument(

@@ -32,6 +32,8 @@ import cv2
 import numpy as np
 import torch
 
+from sqsnet_mm.utils import docstring_parser
+
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp')
 
 
@@ -155,10 +157,7 @@ def sample_images(root: str, num: int) -> List[str]:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 1)[1])
+    parser = docstring_parser(__doc__)
     parser.add_argument('root', help='folder of face crops (recursive)')
     parser.add_argument(
         '--num', type=int, default=300, help='images, evenly spaced')

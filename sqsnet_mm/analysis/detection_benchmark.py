@@ -47,15 +47,13 @@ from sqsnet_mm.apis import (Face, FaceExpressionInferencer,
                             load_config, scores_faces)
 from sqsnet_mm.apis.sources import read_image
 from sqsnet_mm.datasets.emotions import canonical_emotion
+from sqsnet_mm.utils import docstring_parser
 from .detection import CONDITIONS, DetectionCounts, Scene, make_scene
 from .timing import fmt_ms, machine_header, markdown, set_threads
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 1)[1])
+    parser = docstring_parser(__doc__)
     parser.add_argument('config', help='config of the expression model')
     parser.add_argument('checkpoint', help='its checkpoint')
     parser.add_argument(

@@ -16,7 +16,6 @@ Examples::
 Everything is plotted against the iteration, validation metrics included
 (see :func:`load_scalars` for how their iteration is found).
 """
-import argparse
 import glob
 import json
 import os.path as osp
@@ -26,6 +25,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import matplotlib
 from mmengine.config import Config
+
+from sqsnet_mm.utils import docstring_parser
 
 matplotlib.use('Agg')  # written to a file, no display needed
 import matplotlib.pyplot as plt  # noqa: E402
@@ -40,10 +41,7 @@ Series = Dict[str, Tuple[List[int], List[float]]]
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 1)[1])
+    parser = docstring_parser(__doc__)
     parser.add_argument(
         'run',
         help='work dir (its latest run with training records is used), a '

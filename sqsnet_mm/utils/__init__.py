@@ -1,0 +1,4 @@
+"""Helpers shared by the command-line tools."""
+from .cli import docstring_parser
+
+__all__ = ['docstring_parser']
