@@ -278,14 +278,18 @@ def paired_interval(a: Sequence[float],
         dict: ``diff``, ``low``, ``high``, ``sd``, ``n`` and ``detectable``
         (``low``/``high``/``detectable`` are None with fewer than 2 pairs).
     """
-    d = np.asarray(a, float) - np.asarray(b, float)
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if a.shape != b.shape:
+        raise ValueError(f'paired interval needs pairs, got shapes {a.shape} '
+                         f'and {b.shape}')
+    d = a - b
     n = int(d.size)
     out = dict(diff=float(d.mean()), low=None, high=None, sd=None, n=n,
                detectable=None)
     if n < 2:
         return out
     sd = float(d.std(ddof=1))
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
     out.update(
         low=out['diff'] - half,
         high=out['diff'] + half,

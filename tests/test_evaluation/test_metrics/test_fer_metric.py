@@ -1,5 +1,6 @@
 """FERMetric: accuracy, macro/weighted F1, balanced accuracy, per-class F1
 and the files it writes."""
+import csv
 import json
 
 import pytest
@@ -96,3 +97,50 @@ def test_fer_metric_bad_input():
         evaluate(gt=[0, 3], pred=[0, 1], num_classes=3)
     with pytest.raises(ValueError, match='dataset_meta has 3 classes'):
         evaluate(gt=[0], pred=[0], num_classes=4)
+
+
+def _samples_with_paths(gt, pred, num_classes=3):
+    samples = []
+    for i, (g, p) in enumerate(zip(gt, pred)):
+        score = torch.zeros(num_classes)
+        score[p] = 1
+        samples.append(DataSample(metainfo=dict(
+            img_path=f'faces/img_{i}.png')).set_gt_label(g).set_pred_score(
+                score))
+    return samples
+
+
+def test_fer_metric_writes_predictions_in_data_set_order(tmp_path):
+    gt, pred = [2, 0, 1, 1, 0], [2, 1, 1, 0, 0]
+    evaluator = Evaluator(FERMetric(out_dir=str(tmp_path), prefix='val'))
+    evaluator.dataset_meta = dict(classes=('a', 'b', 'c'))
+    samples = _samples_with_paths(gt, pred)
+    for start in (0, 2, 4):  # three batches
+        evaluator.process(samples[start:start + 2])
+    evaluator.evaluate(len(samples))
+    with open(tmp_path / 'val_predictions.csv', newline='') as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ['img_path', 'gt_label', 'pred_label']
+    assert rows[1:] == [[f'faces/img_{i}.png', str(g), str(p)]
+                        for i, (g, p) in enumerate(zip(gt, pred))]
+
+
+def test_fer_metric_predictions_default_prefix_and_no_out_dir(
+        tmp_path, monkeypatch):
+    evaluator = Evaluator(FERMetric(out_dir=str(tmp_path)))
+    evaluator.dataset_meta = dict(classes=('a', 'b', 'c'))
+    evaluator.process(_samples_with_paths([0, 1], [0, 0]))
+    evaluator.evaluate(2)
+    with open(tmp_path / 'fer_predictions.csv', newline='') as f:
+        rows = list(csv.DictReader(f))
+    assert [(r['gt_label'], r['pred_label']) for r in rows] == [('0', '0'),
+                                                                ('1', '0')]
+    # without out_dir nothing is written, not even into the working folder
+    cwd = tmp_path / 'cwd'
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    evaluator = Evaluator(FERMetric())
+    evaluator.dataset_meta = dict(classes=('a', 'b', 'c'))
+    evaluator.process(_samples_with_paths([0], [0]))
+    evaluator.evaluate(1)
+    assert list(cwd.iterdir()) == []
