@@ -16,7 +16,11 @@ scores are restricted to the shared classes and renormalised, and the
 metrics (``FERMetric``: accuracy, macro/weighted F1, balanced accuracy,
 per-class F1) are computed over the shared classes in the data set's
 order. Images go through the *model's* test pipeline (``--pipeline
-dataset`` keeps the data set config's one).
+dataset`` keeps the data set config's one). When the model config has a
+``face_crop`` key (a model trained on 48 px grey faces, e.g. FERPlus), the
+model's pipeline gets ``MatchFaceCrop`` with its colour and size after
+loading, so that a colour set such as RAF-DB reaches the model as its
+training faces did; the log says so.
 """
 import copy
 import json
@@ -24,6 +28,7 @@ import os
 import os.path as osp
 import sys
 from collections import Counter
+from typing import List, Optional
 
 import torch
 from mmengine.config import DictAction
@@ -33,7 +38,8 @@ from mmpretrain.registry import DATASETS
 from mmpretrain.utils import track
 from torch.utils.data import DataLoader
 
-from sqsnet_mm.apis import load_config, load_pytorch_model
+from sqsnet_mm.apis import (FACE_CROP_KEY, face_crop_settings, load_config,
+                            load_pytorch_model)
 from sqsnet_mm.apis.label_mapping import LabelMapping
 from sqsnet_mm.evaluation import FERMetric
 from sqsnet_mm.utils import docstring_parser
@@ -73,6 +79,39 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def match_training_crops(pipeline: List[dict], model_cfg) -> Optional[str]:
+    """Insert ``MatchFaceCrop`` with the colour and size of the model
+    config's ``face_crop`` key into ``pipeline``, after its loading steps
+    (``LoadImageFromFile`` and any ``CropFaceBox`` right after it).
+
+    Args:
+        pipeline (list[dict]): A test pipeline, changed in place.
+        model_cfg (Config): The model's config.
+
+    Returns:
+        str, optional: What was inserted, for the log; None (and nothing
+        inserted) when the config has no ``face_crop`` key.
+    """
+    if model_cfg.get(FACE_CROP_KEY) is None:
+        return None
+    settings = face_crop_settings(model_cfg)
+    types = [str(step.get('type')).split('.')[-1] for step in pipeline]
+    if 'LoadImageFromFile' not in types:
+        raise ValueError(
+            f'the model config has {FACE_CROP_KEY}, but its test pipeline '
+            f'{types} has no LoadImageFromFile to place MatchFaceCrop after')
+    index = types.index('LoadImageFromFile') + 1
+    while index < len(types) and types[index] == 'CropFaceBox':
+        index += 1
+    pipeline.insert(
+        index,
+        dict(type='MatchFaceCrop', color=settings.color, size=settings.size))
+    return (f'{settings.describe()}: the data set images get '
+            f'MatchFaceCrop(color={settings.color!r}, size={settings.size}) '
+            f'after {types[index - 1]}; the margin does not apply (they are '
+            'cut faces already)')
+
+
 def target_dataset_cfg(args, model_cfg) -> dict:
     """The target data set config from the arguments."""
     if args.dataset_config:
@@ -85,6 +124,12 @@ def target_dataset_cfg(args, model_cfg) -> dict:
     if args.pipeline == 'model' or 'pipeline' not in dataset:
         dataset['pipeline'] = copy.deepcopy(
             model_cfg.test_dataloader.dataset.pipeline)
+        matched = match_training_crops(dataset['pipeline'], model_cfg)
+        if matched:
+            print(matched)
+    elif model_cfg.get(FACE_CROP_KEY) is not None:
+        print(f'--pipeline dataset: the model config\'s {FACE_CROP_KEY} is '
+              'not applied')
     for key, value in (('data_root', args.data_root), ('split', args.split)):
         if value is not None:
             dataset[key] = value

@@ -30,7 +30,7 @@ import sys
 
 from sqsnet_mm.apis import (add_detector_arguments, FaceExpressionInferencer,
                             detector_config)
-from sqsnet_mm.apis.face_crop import COLORS
+from sqsnet_mm.datasets.transforms.match_face_crop import COLORS
 from sqsnet_mm.utils import docstring_parser
 
 

@@ -26,16 +26,16 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Tuple
 
-import cv2
 import numpy as np
 
+from sqsnet_mm.datasets.transforms.match_face_crop import (check_color,
+                                                           check_size,
+                                                           match_face_crop)
 from .face_alignment import crop_face
 from .face_detectors import Face
 
 #: The config key read by :func:`face_crop_settings`.
 FACE_CROP_KEY = 'face_crop'
-#: Values of ``color``.
-COLORS = ('color', 'grey')
 #: Values used when neither the arguments nor the config give a field.
 DEFAULTS = dict(margin=0.2, color='color', size=None)
 
@@ -55,16 +55,8 @@ def _check(name: str, value, origin: str):
             raise ValueError(f'{where}: the margin must be a number >= 0')
         return float(value)
     if name == 'color':
-        if value not in COLORS:
-            raise ValueError(f'{where}: the color must be one of {COLORS}')
-        return value
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-            or value < 0:
-        raise ValueError(f'{where}: the size must be an integer >= 0 '
-                         '(pixels; 0 or None: not resized)')
-    return int(value) or None
+        return check_color(value, where)
+    return check_size(value, where)
 
 
 @dataclass(frozen=True)
@@ -110,14 +102,7 @@ class FaceCropSettings:
             tuple: The ``H x W x 3`` crop and the rotation in degrees.
         """
         crop, angle = crop_face(image, face, self.margin, align)
-        if self.color == 'grey':
-            grey = crop if crop.ndim == 2 else cv2.cvtColor(
-                crop, cv2.COLOR_BGR2GRAY)
-            crop = cv2.merge([grey] * 3)
-        if self.size is not None:
-            crop = cv2.resize(
-                crop, (self.size, self.size), interpolation=cv2.INTER_AREA)
-        return crop, angle
+        return match_face_crop(crop, self.color, self.size), angle
 
     def describe(self) -> str:
         """One line with each value and where it came from."""

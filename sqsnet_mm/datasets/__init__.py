@@ -8,11 +8,11 @@ from .ferplus import FERPlus, ferplus_target
 from .rafdb import RAFDB
 from .samplers import QuadSampler
 from .synthetic import generate_synthetic_fer
-from .transforms import CropFaceBox
+from .transforms import CropFaceBox, MatchFaceCrop, match_face_crop
 
 __all__ = [
     'AFFECTNET_CLASSES', 'EMOTIONS', 'FERPLUS_CLASSES', 'RAFDB_CLASSES',
     'AffectNet', 'BaseFERDataset', 'CropFaceBox', 'FERFolder', 'FERPlus',
-    'QuadSampler', 'RAFDB', 'canonical_emotion', 'ferplus_target',
-    'generate_synthetic_fer'
+    'MatchFaceCrop', 'QuadSampler', 'RAFDB', 'canonical_emotion',
+    'ferplus_target', 'generate_synthetic_fer', 'match_face_crop'
 ]
