@@ -36,8 +36,12 @@ Command line: ``tools/analysis_tools/sqs_study.py`` (:func:`main`). Runs go
 ``--jobs`` at a time in worker processes; results are appended to
 ``WORK_DIR/results.jsonl`` as they finish, so a second call continues an
 interrupted study; ``--deadline-min`` stops handing out runs after that
-many minutes (the report then covers the runs that finished). Example
-(CK+48)::
+many minutes (the report then covers the runs that finished).
+``--cfg-options`` (``key=value`` as in ``tools/train.py``) is merged into
+every run's config, e.g. a lower learning rate on the pretrained Lite0
+(``optim_wrapper.paramwise_cfg.custom_keys.timm_model.lr_mult=0.1``); a key
+the study sets itself (a variant's settings, the folds, the data root) is
+refused. Example (CK+48)::
 
     python tools/analysis_tools/sqs_study.py \\
         --data-root data/ckplus48 --work-dir work_dirs/sqs_study \\
@@ -51,8 +55,10 @@ import time
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
+from mmengine.config import DictAction
+
 from .experiments import format_mean_std, mean_std, paired_ttest
-from .runs import load_records, run_many
+from .runs import LOADERS, load_records, run_many
 
 NUM_FOLDS = 10
 VAL_FOLDS = (0, 1, 2, 3, 4)
@@ -112,6 +118,10 @@ VARIANTS: Dict[str, Optional[dict]] = {
 #: Variants that are not SQS candidates (references).
 REFERENCES = ('off', 'off+quads')
 HYBRID_ONLY = ('image+pre-fusion', )
+#: Config keys the study sets itself: ``cfg_options`` may not touch them.
+STUDY_KEYS = tuple(sorted(set().union(*filter(None, VARIANTS.values())))) + \
+    tuple(f'{loader}.dataset.{key}' for loader in LOADERS
+          for key in ('num_folds', 'fold', 'data_root'))
 
 
 def make_run(regime: str,
@@ -121,16 +131,30 @@ def make_run(regime: str,
              iters: int,
              work_root: str,
              data_root: Optional[str] = None,
-             num_workers: int = 0) -> dict:
+             num_workers: int = 0,
+             cfg_options: Optional[dict] = None) -> dict:
     """One run of the study (see :func:`sqsnet_mm.analysis.runs.build_cfg`).
+
+    ``cfg_options`` (dotted config keys -> values) are merged into the
+    run's options; one that is, or lies above or below, one of
+    :data:`STUDY_KEYS` is a ValueError naming both.
     """
+    for key in cfg_options or {}:
+        clash = [
+            k for k in STUDY_KEYS
+            if f'{key}.'.startswith(f'{k}.') or f'{k}.'.startswith(f'{key}.')
+        ]
+        if clash:
+            raise ValueError(
+                f'--cfg-options {key}: the study sets {clash} itself')
     spec = REGIMES[regime]
     options = VARIANTS[variant]
     config = spec['off'] if options is None else spec['sqs']
     options = dict(options or {})
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for loader in LOADERS:
         options[f'{loader}.dataset.num_folds'] = NUM_FOLDS
     name = f'{regime}/{variant}/{iters}it'
+    options = {**(cfg_options or {}), **options}
     return dict(
         name=name,
         regime=regime,
@@ -301,6 +325,14 @@ def parse_args(argv=None):
         type=int,
         default=0,
         help='data loader workers per run (default 0)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        help='config options merged into every run, key=value as for '
+        'tools/train.py; runs already in WORK_DIR are read back whatever '
+        'options they had, so other options need another --work-dir')
     return parser.parse_args(argv)
 
 
@@ -314,7 +346,8 @@ def main(argv=None) -> dict:
     common = dict(
         work_root=args.work_dir,
         data_root=args.data_root,
-        num_workers=args.num_workers)
+        num_workers=args.num_workers,
+        cfg_options=args.cfg_options)
     if set(args.val_folds) & set(args.report_folds):
         raise ValueError(f'--val-folds {args.val_folds} and --report-folds '
                          f'{args.report_folds} overlap: the choice would be '
@@ -354,6 +387,6 @@ def main(argv=None) -> dict:
 
 __all__ = [
     'NUM_FOLDS', 'VAL_FOLDS', 'REPORT_FOLDS', 'REGIMES', 'VARIANTS',
-    'make_run', 'candidates', 'select_runs', 'choose_winner', 'report_runs',
-    'compare_table', 'parse_args', 'main'
+    'STUDY_KEYS', 'make_run', 'candidates', 'select_runs', 'choose_winner',
+    'report_runs', 'compare_table', 'parse_args', 'main'
 ]

@@ -140,3 +140,77 @@ def test_study_tool_refuses_overlapping_folds(tmp_path):
     with pytest.raises(ValueError, match='overlap'):
         tool.main(['--data-root', 'x', '--work-dir', str(tmp_path),
                    '--val-folds', '0', '1', '--report-folds', '1', '2'])
+
+
+LR_MULT = 'optim_wrapper.paramwise_cfg.custom_keys.timm_model.lr_mult'
+
+
+def test_cfg_options_reach_every_run(tmp_path, monkeypatch):
+    seen = []
+
+    def fake_run_one(run):
+        seen.append(run)
+        return fake_record(run, 80.0 + (run['variant'] != 'off'))
+
+    monkeypatch.setattr(runs_mod, 'run_one', fake_run_one)
+    tool = load_script('tools/analysis_tools/sqs_study.py')
+    summary = tool.main([
+        '--data-root', 'faces', '--work-dir', str(tmp_path),
+        '--select-regime', 'lite0', '--select-seeds', '0', '--select-iters',
+        '30', '--select-variants', 'off', 'image', '--val-folds', '0',
+        '--report-folds', '5', '--report-regimes', 'lite0', '--report-seeds',
+        '0', '--report-iters', '30', '--cfg-options', f'{LR_MULT}=0.1'
+    ])
+    assert summary['winner'] == 'image'
+    # off and image on fold 0; off, paper and image on fold 5
+    assert [(r['variant'], r['fold']) for r in seen] == [
+        ('off', 0), ('image', 0), ('off', 5), ('paper', 5), ('image', 5)
+    ]
+    assert all(r['options'][LR_MULT] == 0.1 for r in seen)
+    # the variant's own settings stay
+    assert seen[1]['options']['model.head.sqs_reduction'] == 'image'
+
+
+def test_cfg_options_give_the_docs_lower_lr_on_the_lite0(tmp_path):
+    """``custom_keys.timm_model`` (a dotted key cannot name
+    ``backbone.timm_model``) slows exactly the pretrained Lite0's
+    parameters, as ``custom_keys={'backbone.timm_model': ...}`` does."""
+    from mmengine.optim import build_optim_wrapper
+    from mmpretrain.registry import MODELS
+    run = make_run('lite0', 'image+detach', 0, 0, 300,
+                   work_root=str(tmp_path), cfg_options={LR_MULT: 0.1})
+    cfg = runs_mod.build_cfg(run)
+    model = MODELS.build(cfg.model)
+    optimizer = build_optim_wrapper(model, cfg.optim_wrapper).optimizer
+    base = cfg.optim_wrapper.optimizer.lr
+    lr_of = {
+        id(p): group['lr']
+        for group in optimizer.param_groups for p in group['params']
+    }
+    slow = {
+        name
+        for name, p in model.named_parameters() if lr_of[id(p)] == 0.1 * base
+    }
+    names = [name for name, _ in model.named_parameters()]
+    assert slow == {n for n in names if n.startswith('backbone.timm_model.')}
+    assert slow and len(slow) < len(names)
+    assert all(lr_of[id(p)] == base for n, p in model.named_parameters()
+               if n not in slow)
+
+
+@pytest.mark.parametrize('key', [
+    'model.head.sqs_reduction', 'model.head', 'model.head.sqs.margin',
+    'test_dataloader.dataset.fold', 'train_dataloader.dataset'
+])
+def test_cfg_options_may_not_change_what_the_study_sets(
+        tmp_path, monkeypatch, key):
+    monkeypatch.setattr(runs_mod, 'run_one', pytest.fail)
+    tool = load_script('tools/analysis_tools/sqs_study.py')
+    message = f'--cfg-options {key}: the study sets'
+    with pytest.raises(ValueError, match=message):
+        tool.main(['--data-root', 'x', '--work-dir', str(tmp_path),
+                   '--select-variants', 'off', '--cfg-options', f'{key}=1'])
+    # a key beside them is fine
+    run = make_run('lite0', 'paper', 0, 0, 300, work_root=str(tmp_path),
+                   cfg_options={'model.head.topk': 1})
+    assert run['options']['model.head.topk'] == 1
