@@ -1,10 +1,10 @@
 """What each loss term of SQSNet's training does to the features the base
 classifier reads.
 
-For ``--batches`` training batches of a config (its own train data loader, quad
-sampler and pipeline; its own train-mode forward: data preprocessor with
-the batch augments, then ``extract_feat`` and ``head.loss``), one forward
-per batch and, for each loss term that :class:`SQSClsHead` returns, weighted
+For ``--batches`` training batches of a config (its own train data
+loader, quad sampler and pipeline; its own train-mode forward: data
+preprocessor with the batch augments, then ``extract_feat`` and
+``head.loss``), one forward per batch and, for each loss term that :class:`SQSClsHead` returns, weighted
 as in the config (``loss_cls``; ``loss_enhanced``, ``loss_kl`` and
 ``loss_sqs``), the gradient with respect to
 
