@@ -4,9 +4,10 @@ classifier reads.
 For ``--batches`` training batches of a config (its own train data
 loader, quad sampler and pipeline; its own train-mode forward: data
 preprocessor with the batch augments, then ``extract_feat`` and
-``head.loss``), one forward per batch and, for each loss term that :class:`SQSClsHead` returns, weighted
-as in the config (``loss_cls``; ``loss_enhanced``, ``loss_kl`` and
-``loss_sqs``), the gradient with respect to
+``head.loss``), one forward per batch and, for each loss term that
+:class:`SQSClsHead` returns, weighted as in the config (``loss_cls``;
+``loss_enhanced``, ``loss_kl`` and ``loss_sqs``), the gradient with
+respect to
 
 - the *map*: the last map of ``extract_feat``, ``(N, C, H, W)``, which the
   base classifier pools (flattened over the batch);
