@@ -145,13 +145,19 @@ def input_shape(cfg: Config) -> Tuple[int, int]:
     return int(size[1]), int(size[0])  # mmcv sizes are (w, h)
 
 
-def build_models(cfg: Config) -> Tuple[torch.nn.Module, torch.nn.Module]:
+def build_train_model(cfg: Config) -> torch.nn.Module:
     """The training model of ``cfg`` (random weights, the config's data
-    preprocessor) and its deployed classifier."""
+    preprocessor)."""
     model_cfg = cfg.model.copy()
     if cfg.get('data_preprocessor'):
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(model_cfg)
+    return MODELS.build(model_cfg)
+
+
+def build_models(cfg: Config) -> Tuple[torch.nn.Module, torch.nn.Module]:
+    """The training model of ``cfg`` (:func:`build_train_model`) and its
+    deployed classifier."""
+    model = build_train_model(cfg)
     deployed = (
         to_inference_classifier(model)
         if isinstance(model, QuadImageClassifier) else model)

@@ -1,18 +1,23 @@
 """Checks of the benchmark code in ``sqsnet_mm/analysis/`` (what it
 measures, never how fast)."""
 import argparse
+import json
 
 import numpy as np
 import pytest
 import torch
 from mmengine.config import Config, DictAction
 
-from sqsnet_mm.analysis import ckplus_accuracy, complexity, data_path
+from sqsnet_mm.analysis import (ckplus_accuracy, complexity, data_path,
+                                train_speed)
 from sqsnet_mm.analysis.builders import (build_model, count_params, quad_batch,
                                          setting_cfg)
+from sqsnet_mm.analysis.experiments import parse_cfg_options
 from sqsnet_mm.analysis.inference_cost import plain_cfg
 from sqsnet_mm.analysis.sqs_cost import build_variant, variant_cfgs
 from sqsnet_mm.analysis.timing import interleaved, paired_ratio
+from sqsnet_mm.datasets.synthetic import generate_synthetic_fer
+from sqsnet_mm.engine.hooks.channels_last_hook import to_channels_last
 from sqsnet_mm.models import hard_labels, split_quads, to_inference_classifier
 
 CK_CONFIGS = list(ckplus_accuracy.CONFIGS.values())
@@ -160,3 +165,98 @@ def test_complexity_row_of_tiny_config():
     assert row[2] == 'CNN+Swin' and row[3] == 'yes'
     train, deployed, gflops = map(float, row[4:7])
     assert 0 < deployed < train and gflops > 0
+
+
+TINY = 'configs/sqsnet/sqsnet_tiny_1xb32-5e_synthetic-64px.py'
+#: The tiny model and its pipelines at 32 px (the Swin's 2 x 2 last map is
+#: one window of 2).
+TINY_32PX = [
+    'model.backbone.global_.img_size=32',
+    'model.backbone.global_.window_size=2',
+    'train_dataloader.dataset.pipeline.1.scale=32',
+    'test_dataloader.dataset.pipeline.1.scale=32'
+]
+
+
+def test_train_speed_times_every_variant_and_the_loader(tmp_path, capsys):
+    root = str(tmp_path / 'faces')
+    generate_synthetic_fer(root, num_train=28, num_test=7, size=32)
+    out = tmp_path / 'speed.json'
+    assert train_speed.main([
+        TINY, '--batch-size', '8', '--rounds', '2', '--warmup', '1',
+        '--threads', '1', '--loader', '--workers', '0', '1',
+        '--loader-batches', '2', '--out', str(out), '--cfg-options',
+        *TINY_32PX, f'train_dataloader.dataset.data_root={root}'
+    ]) == 0
+    result = json.loads(out.read_text())
+    assert result['shape'] == [32, 32] and result['batch_size'] == 8
+    assert list(result['times']) == list(train_speed.VARIANTS)
+    assert all(len(t) == 2 and min(t) > 0 for t in result['times'].values())
+    assert result['compile_s'] == {}
+    assert [r['workers'] for r in result['loader']] == [0, 1]
+    assert all(r['loader_img_s'] > 0 and r['end_to_end_s_iter'] > 0
+               for r in result['loader'])
+    printed = capsys.readouterr().out
+    # mmengine's log lines may come first
+    assert printed.index(result['header']) < printed.index('| variant |')
+    assert '(1 thread(s))' in result['header']
+    lines = printed.split('\n')
+    for variant in train_speed.VARIANTS:
+        row = next(ln for ln in lines if ln.startswith(f'| {variant} |'))
+        assert len(row.split('|')) == 6
+    fp32 = next(ln for ln in lines if ln.startswith('| fp32 |'))
+    assert '| 1.000 [1.000, 1.000] |' in fp32
+    assert 'training step at 32x32, batch 8, 2 interleaved rounds' in printed
+    assert [ln.split('|')[1].strip() for ln in lines
+            if ln.startswith('| 0 |') or ln.startswith('| 1 |')] == ['0', '1']
+
+
+def test_train_speed_times_compilation_apart():
+    calls = dict(fp32=0, compile=0)
+
+    def step(name):
+        def run(data):
+            assert data == 'batch'
+            calls[name] += 1
+        return run
+
+    times, compile_s = train_speed.time_variants(
+        {name: step(name) for name in calls}, 'batch', rounds=3, warmup=1)
+    assert list(compile_s) == ['compile'] and compile_s['compile'] >= 0
+    assert calls == dict(fp32=4, compile=5)  # the first call apart
+    assert [len(t) for t in times.values()] == [3, 3]
+
+
+def test_train_speed_channels_last_variants_convert_as_the_hook(
+        monkeypatch):
+    cfg = Config.fromfile(TINY)
+    cfg.merge_from_dict(parse_cfg_options(TINY_32PX))
+    converted = []
+
+    def spy(model):
+        converted.append(model)
+        to_channels_last(model)
+
+    monkeypatch.setattr(train_speed, 'to_channels_last', spy)
+    steps = {v: train_speed.variant_step(cfg, v)
+             for v in train_speed.VARIANTS}
+    assert len(converted) == 2  # channels_last and channels_last+bf16
+    for model in converted:
+        assert all(p.is_contiguous(memory_format=torch.channels_last)
+                   for p in model.parameters() if p.dim() == 4)
+        assert model.training
+    steps['channels_last+bf16'](quad_batch(4, 32, 7))
+    with pytest.raises(ValueError, match='unknown variant'):
+        train_speed.variant_step(cfg, 'fp16')
+
+
+def test_train_speed_loader_needs_enough_batches(tmp_path):
+    root = str(tmp_path / 'faces')
+    generate_synthetic_fer(root, num_train=14, num_test=7, size=32)
+    cfg = Config.fromfile(TINY)
+    cfg.train_dataloader.dataset.data_root = root
+    cfg.train_dataloader.sampler.num_anchors = 2  # 8 images: one batch
+    with pytest.raises(ValueError, match='has 1 batches of 8'):
+        train_speed.time_loader(cfg, 0, 2, 8, lambda data: None)
+    with pytest.raises(SystemExit):
+        train_speed.parse_args([TINY, '--rounds', '0'])

@@ -21,9 +21,11 @@ SIZE_KEYS = ('train_dataloader.dataset.pipeline.1.scale',
 
 def test_size_options():
     assert study.size_options(96) == dict.fromkeys(SIZE_KEYS, 96)
-    assert study.size_options(64, hybrid=True) == {
-        **dict.fromkeys(SIZE_KEYS, 64), 'model.backbone.global_.img_size': 64
-    }
+    assert study.size_options(
+        64, hybrid=True) == {
+            **dict.fromkeys(SIZE_KEYS, 64), 'model.backbone.global_.img_size':
+            64
+        }
 
 
 def test_make_run_scores_on_its_split_and_writes_predictions():
@@ -78,8 +80,7 @@ def test_sqs_run_picks_the_config_of_the_variant():
 
 
 def test_configs_exist():
-    assert set(study.CONFIGS) == {'lite0', 'lite0_off', 'hybrid',
-                                  'hybrid_off'}
+    assert set(study.CONFIGS) == {'lite0', 'lite0_off', 'hybrid', 'hybrid_off'}
     for path in study.CONFIGS.values():
         assert osp.isfile(osp.join(REPO_ROOT, path)), path
 
@@ -87,8 +88,10 @@ def test_configs_exist():
 def _check_run_builds(run, size):
     cfg = Config.fromfile(osp.join(REPO_ROOT, run['config']))
     cfg.merge_from_dict(run['options'])
-    pipelines = [cfg[f'{loader}_dataloader'].dataset.pipeline
-                 for loader in ('train', 'val', 'test')]
+    pipelines = [
+        cfg[f'{loader}_dataloader'].dataset.pipeline
+        for loader in ('train', 'val', 'test')
+    ]
     assert [p[1].scale for p in pipelines] == [size] * 3
     for pipeline in pipelines:
         for step in pipeline:
@@ -143,7 +146,10 @@ def _record(tmp_path, name, seed, acc, rows, macro_f1=50.0, seconds=90):
         seed=seed,
         work_dir=str(work_dir),
         seconds=seconds,
-        metrics={'fer/accuracy': acc, 'fer/macro_f1': macro_f1})
+        metrics={
+            'fer/accuracy': acc,
+            'fer/macro_f1': macro_f1
+        })
 
 
 def _rows(correct):
@@ -155,8 +161,7 @@ def _rows(correct):
 
 def test_paired_report_counts_discordant_images(tmp_path):
     # seed 0: SQS alone right on c, d, e; off alone right on f
-    off0 = _record(tmp_path, 'off', 0, 50.0,
-                   _rows([1, 1, 0, 0, 0, 1, 0, 1]))
+    off0 = _record(tmp_path, 'off', 0, 50.0, _rows([1, 1, 0, 0, 0, 1, 0, 1]))
     sqs0 = _record(tmp_path, 'sqs', 0, 62.5,
                    _rows([1, 1, 1, 1, 1, 0, 0, 1])[::-1])  # another order
     # seed 1: both right on the same images
@@ -199,19 +204,36 @@ def test_paired_report_refuses_different_images_and_no_pairs(tmp_path):
 
 
 def test_predictions_reads_correctness(tmp_path):
-    record = _record(tmp_path, 'r', 0, 0.0, [('x.png', 3, 3), ('y.png', 2,
-                                                                5)])
+    record = _record(tmp_path, 'r', 0, 0.0, [('x.png', 3, 3), ('y.png', 2, 5)])
     assert study.predictions(record) == {'x.png': True, 'y.png': False}
 
 
 def test_table_sorted_by_name_and_seed():
     records = [
-        dict(name='b', seed=1, seconds=90,
-             metrics={'fer/accuracy': 70.125, 'fer/macro_f1': 60.0}),
-        dict(name='a', seed=3, seconds=30,
-             metrics={'fer/accuracy': 80.0, 'fer/macro_f1': 75.555}),
-        dict(name='b', seed=0, seconds=600,
-             metrics={'fer/accuracy': 71.0, 'fer/macro_f1': 61.0}),
+        dict(
+            name='b',
+            seed=1,
+            seconds=90,
+            metrics={
+                'fer/accuracy': 70.125,
+                'fer/macro_f1': 60.0
+            }),
+        dict(
+            name='a',
+            seed=3,
+            seconds=30,
+            metrics={
+                'fer/accuracy': 80.0,
+                'fer/macro_f1': 75.555
+            }),
+        dict(
+            name='b',
+            seed=0,
+            seconds=600,
+            metrics={
+                'fer/accuracy': 71.0,
+                'fer/macro_f1': 61.0
+            }),
     ]
     assert study.table(records).split('\n') == [
         '| run | seed | accuracy | macro-F1 | minutes |',

@@ -62,8 +62,7 @@ def test_cpu_config_trains_on_ferplus(path, ferplus_root, tmp_path):
     assert cfg.train_cfg.type == 'IterBasedTrainLoop'
     cfg.train_cfg.update(max_iters=2, val_interval=2)
     sampler = cfg.train_dataloader.sampler.type
-    assert sampler == ('DefaultSampler' if 'wo-sqs' in path else
-                       'QuadSampler')
+    assert sampler == ('DefaultSampler' if 'wo-sqs' in path else 'QuadSampler')
     runner = train_and_validate(cfg)
     assert len(runner.train_dataloader.dataset) == TRAIN_IMAGES
     assert len(runner.val_dataloader.dataset) == 32
@@ -75,8 +74,8 @@ def test_cpu_config_trains_on_ferplus(path, ferplus_root, tmp_path):
 
 
 def test_paper_config_trains_on_ferplus(ferplus_root, tmp_path):
-    cfg = small_cfg(PAPER_CONFIG, ferplus_root, tmp_path, batch=4,
-                    val_images=4)
+    cfg = small_cfg(
+        PAPER_CONFIG, ferplus_root, tmp_path, batch=4, val_images=4)
     # no ImageNet weights can be downloaded here: random initialisation
     cfg.model.backbone.local.init_cfg = None
     cfg.model.backbone.global_.init_cfg = None

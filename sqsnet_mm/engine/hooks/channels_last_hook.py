@@ -19,6 +19,22 @@ def _to_channels_last(module: torch.nn.Module, args: Any,
     return output
 
 
+def to_channels_last(model: torch.nn.Module) -> None:
+    """Store ``model``'s 4-D parameters and buffers channels-last in place
+    and make its ``data_preprocessor`` return channels-last ``inputs``; a
+    second call on the same model does nothing.
+
+    Args:
+        model (torch.nn.Module): A model with a ``data_preprocessor``
+            (an mmengine ``BaseModel``), unwrapped.
+    """
+    if getattr(model, '_channels_last_hook', None) is not None:
+        return
+    model.to(memory_format=torch.channels_last)
+    model._channels_last_hook = model.data_preprocessor.register_forward_hook(
+        _to_channels_last)
+
+
 @HOOKS.register_module()
 class ChannelsLastHook(Hook):
     """Store the model's 4-D weights and its input batches channels-last.
@@ -40,10 +56,4 @@ class ChannelsLastHook(Hook):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         # The TTA wrapper holds the classifier as `module` as well.
-        model = getattr(model, 'module', model)
-        if getattr(model, '_channels_last_hook', None) is not None:
-            return
-        model.to(memory_format=torch.channels_last)
-        preprocessor = model.data_preprocessor
-        model._channels_last_hook = preprocessor.register_forward_hook(
-            _to_channels_last)
+        to_channels_last(getattr(model, 'module', model))

@@ -12,6 +12,7 @@ from torch.utils.data import Dataset
 
 import sqsnet_mm  # noqa: F401
 from sqsnet_mm.engine.hooks import ChannelsLastHook
+from sqsnet_mm.engine.hooks.channels_last_hook import to_channels_last
 
 CHANNELS_LAST = torch.channels_last
 
@@ -25,8 +26,8 @@ class _Images(Dataset):
     def __getitem__(self, i):
         gen = torch.Generator().manual_seed(i)
         return dict(
-            inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8,
-                                 generator=gen))
+            inputs=torch.randint(
+                0, 256, (3, 8, 8), dtype=torch.uint8, generator=gen))
 
 
 class _ConvNet(BaseModel):
@@ -36,8 +37,7 @@ class _ConvNet(BaseModel):
     def __init__(self):
         super().__init__(
             data_preprocessor=dict(
-                type='ImgDataPreprocessor', mean=[127.5] * 3,
-                std=[127.5] * 3))
+                type='ImgDataPreprocessor', mean=[127.5] * 3, std=[127.5] * 3))
         self.conv = torch.nn.Conv2d(3, 4, 3)
         self.bn = torch.nn.BatchNorm2d(4)
         self.fc = torch.nn.Linear(4, 2)
@@ -73,8 +73,8 @@ def _conv_weights(model):
 
 
 def test_hook_is_registered_and_in_the_iteration_based_runtime():
-    assert isinstance(HOOKS.build(dict(type='ChannelsLastHook')),
-                      ChannelsLastHook)
+    assert isinstance(
+        HOOKS.build(dict(type='ChannelsLastHook')), ChannelsLastHook)
     cfg = Config.fromfile('configs/_base_/iter_based_runtime.py')
     assert 'ChannelsLastHook' in [h['type'] for h in cfg.custom_hooks]
 
@@ -86,8 +86,8 @@ def test_before_run_converts_weights_and_inputs(tmp_path):
     out = model.data_preprocessor(_batch())
     assert not out['inputs'].is_contiguous(memory_format=CHANNELS_LAST)
 
-    runner = _runner(tmp_path, model,
-                     custom_hooks=[dict(type='ChannelsLastHook')])
+    runner = _runner(
+        tmp_path, model, custom_hooks=[dict(type='ChannelsLastHook')])
     runner.call_hook('before_run')
     weights = _conv_weights(model)
     assert weights and all(
@@ -146,6 +146,7 @@ def test_before_run_twice_registers_one_forward_hook(tmp_path):
     hook.before_run(runner)
     hook.before_run(runner)
     ChannelsLastHook().before_run(runner)  # a second instance as well
+    to_channels_last(model)  # and the hook's function itself
     assert len(model.data_preprocessor._forward_hooks) == 1
     model.data_preprocessor(_batch())
 
@@ -153,8 +154,8 @@ def test_before_run_twice_registers_one_forward_hook(tmp_path):
 def test_wrapped_model_is_converted(tmp_path):
     model = _model()
     tta = AverageClsScoreTTA(module=model)
-    runner = _runner(tmp_path, tta,
-                     custom_hooks=[dict(type='ChannelsLastHook')])
+    runner = _runner(
+        tmp_path, tta, custom_hooks=[dict(type='ChannelsLastHook')])
     assert runner.model is tta
     runner.call_hook('before_run')
     assert model.conv.weight.is_contiguous(memory_format=CHANNELS_LAST)
