@@ -36,14 +36,14 @@ from .sqs_study import VARIANTS
 CONFIG_DIR = 'configs/sqsnet'
 #: The FERPlus configs by short name.
 CONFIGS = dict(
-    lite0=f'{CONFIG_DIR}/sqsnet_efficientnet-lite0_in1k-pre_1xb32-4000it_'
+    lite0=f'{CONFIG_DIR}/sqsnet_efficientnet-lite0_in1k-pre_1xb32-3000it_'
     'ferplus-112px.py',
     lite0_off=f'{CONFIG_DIR}/sqsnet_efficientnet-lite0-wo-sqs_in1k-pre_'
-    '1xb32-4000it_ferplus-112px.py',
+    '1xb32-3000it_ferplus-112px.py',
     hybrid=f'{CONFIG_DIR}/sqsnet_efficientnet-lite0-swin-mini_in1k-pre_'
-    '1xb32-4000it_ferplus-112px.py',
+    '1xb32-3000it_ferplus-112px.py',
     hybrid_off=f'{CONFIG_DIR}/sqsnet_efficientnet-lite0-swin-mini-wo-sqs_'
-    'in1k-pre_1xb32-4000it_ferplus-112px.py')
+    'in1k-pre_1xb32-3000it_ferplus-112px.py')
 
 
 def size_options(size: int, hybrid: bool = False) -> dict:
@@ -146,7 +146,9 @@ def make_run(name: str,
              data_root: Optional[str] = None) -> dict:
     """A run of :func:`sqsnet_mm.analysis.runs.run_many` scored on
     ``split`` (``'val'`` or ``'test'``), writing its per-image predictions
-    into its work directory."""
+    into its work directory. Images load in the run's process (no loader
+    workers: runs in worker processes cannot start any, and decoding a
+    48 px PNG costs little next to a training step)."""
     work_dir = f'{work_root}/{name}/{iters}it/seed{seed}'
     return dict(
         name=f'{name}/{iters}it/{split}',
@@ -154,6 +156,7 @@ def make_run(name: str,
         iters=iters,
         seed=seed,
         data_root=data_root,
+        num_workers=0,
         work_dir=work_dir,
         options={
             **(options or {}), 'test_dataloader.dataset.split': split,

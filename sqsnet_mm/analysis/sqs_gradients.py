@@ -37,7 +37,7 @@ moves the weights.
 Example::
 
     python tools/analysis_tools/sqs_gradients.py \\
-        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-4000it_ferplus-112px.py \\
+        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-3000it_ferplus-112px.py \\
         --checkpoint work_dirs/.../best_fer_accuracy_iter_4000.pth \\
         --batches 20 --out sqs_gradients.json
 

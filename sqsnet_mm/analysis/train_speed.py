@@ -7,7 +7,7 @@ with 0, 1 and 2 workers, alone and followed by the training step.
 Example::
 
     python tools/analysis_tools/train_speed.py \\
-        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-4000it_ferplus-112px.py \\
+        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-3000it_ferplus-112px.py \\
         --threads 2 --loader
 
 Every variant trains its own copy of the config's training model, built

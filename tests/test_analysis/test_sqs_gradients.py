@@ -13,7 +13,7 @@ from sqsnet_mm.analysis.builders import build_model, quad_batch, setting_cfg
 
 ROWS = sg.TERMS + (sg.SQS_SUM, )
 FERPLUS_CONFIG = ('configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_'
-                  '1xb32-4000it_ferplus-112px.py')
+                  '1xb32-3000it_ferplus-112px.py')
 
 
 def tiny_model(**head):

@@ -8,7 +8,7 @@ The measurement is :mod:`sqsnet_mm.analysis.sqs_gradients`; run from the
 repository root. Example::
 
     python tools/analysis_tools/sqs_gradients.py \\
-        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-4000it_ferplus-112px.py \\
+        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-3000it_ferplus-112px.py \\
         --batches 20 --out sqs_gradients.json
 """
 import sys

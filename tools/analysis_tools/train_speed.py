@@ -6,7 +6,7 @@ The measurement is :mod:`sqsnet_mm.analysis.train_speed`; run from the
 repository root. Example::
 
     python tools/analysis_tools/train_speed.py \\
-        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-4000it_ferplus-112px.py \\
+        configs/sqsnet/sqsnet_efficientnet-lite0_in1k-pre_1xb32-3000it_ferplus-112px.py \\
         --threads 2 --loader
 """
 import sys

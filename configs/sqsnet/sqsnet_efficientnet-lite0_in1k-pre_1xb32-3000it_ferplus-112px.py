@@ -1,11 +1,11 @@
 # SQS on the ImageNet-pretrained EfficientNet-Lite0 alone, fine-tuned on
-# FERPlus (8 classes, majority labels) at 112 px on 2 CPU cores: 4,000
+# FERPlus (8 classes, majority labels) at 112 px on 2 CPU cores: 3,000
 # iterations of 8 quads, the checkpoint chosen on FER2013Valid, tested on
 # FER2013Test (`tools/test.py CONFIG CKPT --tta`). Results and the choices
 # behind the recipe: docs/benchmarks.md, "FERPlus".
 _base_ = [
     '../_base_/models/sqsnet_lite0.py', '../_base_/datasets/ferplus_112px.py',
-    '../_base_/schedules/finetune_cpu_4000it.py'
+    '../_base_/schedules/finetune_cpu_3000it.py'
 ]
 
 model = dict(

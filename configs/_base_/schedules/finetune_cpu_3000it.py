@@ -1,11 +1,11 @@
 # Fine-tuning schedule of the FERPlus CPU configs: finetune_cpu_300it.py
 # (AdamW at lr 1e-3 for every layer, a linear warm-up over the first 10%,
-# then one cosine decay) stretched to 4,000 iterations, with a validation
+# then one cosine decay) stretched to 3,000 iterations, with a validation
 # and a checkpoint every 500 iterations; the best checkpoint by validation
 # accuracy is kept.
 _base_ = ['./finetune_cpu_300it.py']
 
-train_iters = 4000
+train_iters = 3000
 warmup_iters = train_iters // 10
 val_interval = 500
 
