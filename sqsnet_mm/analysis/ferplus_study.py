@@ -27,10 +27,11 @@ second call continues where an interrupted one stopped. Example::
 import argparse
 import csv
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from collections import defaultdict
+from typing import Dict, Iterable, List, Optional, Sequence
 
 from .experiments import mcnemar, paired_interval, paired_ttest
-from .runs import run_many
+from .runs import load_records, run_many
 from .sqs_study import VARIANTS
 
 CONFIG_DIR = 'configs/sqsnet'
@@ -177,6 +178,21 @@ def sqs_run(variant: str, iters: int, seed: int, split: str,
                     }, data_root)
 
 
+def choose_variant(records: Iterable[dict], size: int, iters: int) -> str:
+    """The SQS variant of the ``sqs-select`` stage (same size and length)
+    with the highest mean FER2013Valid accuracy over its seeds."""
+    scores = defaultdict(list)
+    for r in records:
+        for v in SQS_VARIANTS:
+            if v != 'off' and r['name'] == f'sqs/{size}px/{v}/{iters}it/val':
+                scores[v].append(accuracy(r))
+    if not scores:
+        raise ValueError(f'no sqs-select results at {size} px and {iters} '
+                         'iterations: run the sqs-select stage first, or '
+                         'give --variant')
+    return max(scores, key=lambda v: sum(scores[v]) / len(scores[v]))
+
+
 def predictions(record: dict) -> Dict[str, bool]:
     """Image path -> whether the run classified it correctly."""
     path = osp.join(record['work_dir'], 'fer_predictions.csv')
@@ -261,7 +277,8 @@ def parse_args(argv=None):
         help='variants of the sqs-select stage')
     parser.add_argument(
         '--variant', choices=[v for v in SQS_VARIANTS if v != 'off'],
-        help='the variant chosen on FER2013Valid (sqs-report stage)')
+        help='the variant to report against off (sqs-report stage; '
+        'default: the one the sqs-select stage chose on FER2013Valid)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
     return parser.parse_args(argv)
 
@@ -285,13 +302,14 @@ def main(argv: Optional[List[str]] = None) -> str:
         ]
         report = table(run_many(runs, results, args.jobs))
     else:
-        if args.variant is None:
-            raise ValueError('sqs-report needs --variant, the variant chosen '
-                             'by the sqs-select stage on FER2013Valid')
+        variant = args.variant or choose_variant(
+            load_records(results).values(), args.size, args.iters)
+        print(f'[ferplus_study] reporting {variant!r} against off on '
+              'FER2013Test', flush=True)
         runs = [
             sqs_run(v, args.iters, seed, 'test', args.work_dir, args.size,
                     args.data_root) for seed in args.seeds
-            for v in ('off', args.variant)
+            for v in ('off', variant)
         ]
         records = run_many(runs, results, args.jobs)
         off = [r for r in records if '/off/' in r['name']]
@@ -303,5 +321,5 @@ def main(argv: Optional[List[str]] = None) -> str:
 
 __all__ = [
     'CONFIGS', 'TRIALS', 'SQS_VARIANTS', 'size_options', 'make_run',
-    'sqs_run', 'predictions', 'table', 'paired_report', 'parse_args', 'main'
+    'sqs_run', 'choose_variant', 'predictions', 'table', 'paired_report', 'parse_args', 'main'
 ]

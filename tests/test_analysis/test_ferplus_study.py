@@ -254,3 +254,21 @@ def test_parse_args_and_report_needs_variant(tmp_path):
     with pytest.raises(ValueError, match='--variant'):
         study.main(['sqs-report', '--work-dir', str(tmp_path)])
     assert list(tmp_path.iterdir()) == []  # nothing ran
+
+
+def test_choose_variant_best_mean_on_valid_of_same_size_and_length():
+    def rec(variant, acc, size=112, iters=250, split='val'):
+        return dict(
+            name=f'sqs/{size}px/{variant}/{iters}it/{split}',
+            metrics={'fer/accuracy': acc})
+
+    records = [
+        rec('image+detach', 80.0), rec('image+detach', 82.0),
+        rec('sqs-loss-only', 81.5), rec('off', 95.0),
+        rec('enhanced+kl-only', 99.0, size=64),
+        rec('enhanced+kl-only', 99.0, split='test')
+    ]
+    assert study.choose_variant(records, 112, 250) == 'sqs-loss-only'
+    assert study.choose_variant(records, 64, 250) == 'enhanced+kl-only'
+    with pytest.raises(ValueError, match='sqs-select'):
+        study.choose_variant(records, 112, 300)
