@@ -13,12 +13,17 @@ side centred where it was pasted (the rotation does not change it).
 A detection is matched to a ground-truth face when their IoU is at least
 ``iou_thr``; matching is greedy, best IoU first, each face and each
 detection used at most once. Unmatched detections are false positives.
+When the model's classes differ from the faces' (a model of another data
+set), only faces of the classes both have are scored for accuracy; the
+others still count for recall and are counted as excluded
+(:class:`DetectionCounts`).
 
 Not imported by ``import sqsnet_mm`` (a plain module: OpenCV and NumPy).
 """
 import math
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import (Collection, Dict, Iterator, List, Optional, Sequence,
+                    Tuple)
 
 import cv2
 import numpy as np
@@ -56,11 +61,12 @@ class Scene:
     """A generated picture and the faces in it.
 
     Args:
-        image (np.ndarray): ``H x W x 3`` BGR ``uint8``.
+        image (np.ndarray, optional): ``H x W x 3`` BGR ``uint8``; None
+            for a scene read back from its ground truth (faces only).
         faces (List[SceneFace]): The pasted faces.
         background (str): Kind of background.
     """
-    image: np.ndarray
+    image: Optional[np.ndarray]
     faces: List[SceneFace] = field(default_factory=list)
     background: str = ''
 
@@ -249,6 +255,41 @@ def make_scene(faces: Sequence[Tuple[str, str]],
     return scene
 
 
+def generate_scenes(faces: Sequence[Tuple[str, str]],
+                    num_scenes: int,
+                    rng: np.random.Generator,
+                    max_faces: int = 4,
+                    width: int = 640,
+                    height: int = 480) -> Iterator[Scene]:
+    """The scenes of the detection benchmark, one after another.
+
+    Each scene holds 1 to ``max_faces`` faces (uniformly) drawn without
+    replacement from ``faces`` and is built by :func:`make_scene` with the
+    same ``rng``, so the same faces, count and seed give the same scenes.
+
+    Args:
+        faces (Sequence[tuple]): ``(path, label)`` of every face crop.
+        num_scenes (int): Number of scenes.
+        rng (np.random.Generator): Random source.
+        max_faces (int): Most faces in a scene. Defaults to 4.
+        width (int): Scene width. Defaults to 640.
+        height (int): Scene height. Defaults to 480.
+
+    Yields:
+        Scene: The next scene.
+
+    Raises:
+        ValueError: If ``max_faces`` is not in ``1..len(faces)``.
+    """
+    if not 1 <= max_faces <= len(faces):
+        raise ValueError(f'max_faces must be in 1..{len(faces)} (the faces '
+                         f'available), got {max_faces}')
+    for _ in range(num_scenes):
+        picks = rng.choice(
+            len(faces), int(rng.integers(1, max_faces + 1)), replace=False)
+        yield make_scene([faces[i] for i in picks], rng, width, height)
+
+
 def box_iou(a: Sequence[float], b: Sequence[float], gap: float = 0.) -> float:
     """Intersection over union of two ``(x, y, w, h)`` boxes.
 
@@ -312,6 +353,14 @@ class DetectionCounts:
         seconds (List[float]): Detection time of each scene.
         found_by (Dict[str, List[int]]): ``[found, faces]`` per condition
             (see :func:`face_conditions`).
+        excluded (int): Faces of a class the model lacks (not in
+            ``classes``): counted in ``faces`` and ``found``, left out of
+            the accuracies.
+        excluded_found (int): Of them, matched by a detection.
+        classes (Collection[str], optional): The classes the model can
+            predict (the shared classes of a
+            :class:`~sqsnet_mm.apis.label_mapping.LabelMapping`); None: every
+            face is scored.
     """
     faces: int = 0
     found: int = 0
@@ -320,6 +369,9 @@ class DetectionCounts:
     images: int = 0
     seconds: List[float] = field(default_factory=list)
     found_by: Dict[str, List[int]] = field(default_factory=dict)
+    excluded: int = 0
+    excluded_found: int = 0
+    classes: Optional[Collection[str]] = None
 
     def add(self,
             scene: Scene,
@@ -342,14 +394,22 @@ class DetectionCounts:
         """
         truths = [face.box for face in scene.faces]
         matched = match_boxes(boxes, truths, iou_thr)
+        scored = [
+            self.classes is None or face.label in self.classes
+            for face in scene.faces
+        ]
         self.images += 1
         self.faces += len(truths)
         self.found += sum(m is not None for m in matched)
         self.false_positives += len(boxes) - sum(m is not None
                                                  for m in matched)
+        self.excluded += scored.count(False)
+        self.excluded_found += sum(m is not None and not s
+                                   for m, s in zip(matched, scored))
         if labels is not None:
-            self.correct += sum(m is not None and labels[m] == face.label
-                                for m, face in zip(matched, scene.faces))
+            self.correct += sum(
+                m is not None and s and labels[m] == face.label
+                for m, s, face in zip(matched, scored, scene.faces))
         if seconds is not None:
             self.seconds.append(seconds)
         for face, m in zip(scene.faces, matched):
@@ -371,13 +431,34 @@ class DetectionCounts:
 
     @property
     def accuracy(self) -> float:
-        """Found and correctly classified faces / faces, in percent."""
-        return 100 * self.correct / max(1, self.faces)
+        """Found and correctly classified faces / faces of the model's
+        classes, in percent."""
+        return 100 * self.correct / max(1, self.faces - self.excluded)
 
     @property
     def accuracy_of_found(self) -> float:
-        """Correctly classified faces / found faces, in percent."""
-        return 100 * self.correct / max(1, self.found)
+        """Correctly classified faces / found faces of the model's
+        classes, in percent."""
+        return 100 * self.correct / max(1, self.found - self.excluded_found)
+
+    def summary(self) -> dict:
+        """The totals and rates as a JSON-serialisable dict (``ms_median``:
+        median detection time per scene, None without timings)."""
+        return dict(
+            recall=self.recall,
+            fp_per_image=self.fp_per_image,
+            ms_median=1e3 *
+            float(np.median(self.seconds)) if self.seconds else None,
+            accuracy=self.accuracy,
+            accuracy_of_found=self.accuracy_of_found,
+            images=self.images,
+            faces=self.faces,
+            found=self.found,
+            correct=self.correct,
+            excluded=self.excluded,
+            excluded_found=self.excluded_found,
+            false_positives=self.false_positives,
+            found_by=self.found_by)
 
 
 #: The conditions of :func:`face_conditions`, in display order.

@@ -2,16 +2,28 @@
 
 Builds ``--scenes`` pictures from the test split of the model config's data
 set (for CK+ with subject folds: the faces of subjects the model never saw
-in training), 1 to ``--max-faces`` faces each, upscaled to 40-200 px,
+in training), or of another config (``--faces-config``), or from every
+image of a folder-per-class set (``--faces-root``, e.g. all of CK+48 for a
+FERPlus model), 1 to ``--max-faces`` faces each, upscaled to 40-200 px,
 rotated by up to +-45 degrees, a quarter of them partly covered, half of
-them mirrored, on generated backgrounds (``sqsnet_mm.analysis.detection``).
+them mirrored, on generated backgrounds (``sqsnet_mm.analysis.detection``;
+``tools/analysis_tools/scenes.py write`` writes the same scenes as files).
 Every detector runs on every scene (in a new random order per scene, with
 ``--threads`` torch and OpenCV threads); it reports recall, false positives
 per image and milliseconds per image, and the end-to-end accuracy: the
-faces found and correctly classified by the model (aligned crops as
-``tools/infer.py`` makes them) over the faces present. Two reference rows
-classify crops cut at the true boxes (unrotated, and rotated by the true
-angle), one the held-out crops themselves.
+faces found and correctly classified by the model over the faces present.
+Faces are cropped by ``FaceExpressionInferencer.prepare_crop``, as
+``tools/infer.py`` crops them: aligned, with the margin, colour and size of
+the model config's ``face_crop`` key (``--margin`` overrides the margin).
+Two reference rows classify crops cut at the true boxes (unrotated, and
+rotated by the true angle), one the held-out crops themselves (in the
+colour and size of ``face_crop``).
+
+The model's classes are matched to the faces' by emotion name
+(``LabelMapping``): its probabilities are restricted to the shared classes
+and renormalised; faces of classes the model lacks stay in the scenes and
+count for recall, and are counted as excluded from the accuracies (the
+report gives their number).
 
 Example::
 
@@ -21,6 +33,9 @@ Example::
         configs/resnet/resnet18_1xb32-300it_ckplus-64px.py \\
         work_dirs/ckplus_resnet18/iter_300.pth --scenes 150 --margin 0 \\
         --out work_dirs/benchmarks/detection.json
+    # a FERPlus model (8 classes) on scenes of all of CK+48 (7 classes)
+    python tools/analysis_tools/detection_benchmark.py FERPLUS_CONFIG CKPT \\
+        --faces-root data/ckplus48 --detectors mtcnn
 
 Detectors are given as ``NAME`` or ``NAME:KEY=VALUE,...`` (arguments of the
 registered class), e.g. ``haar:min_face_size=0.05``. For detectors that
@@ -40,15 +55,15 @@ from typing import Callable, Dict, List, Sequence, Tuple
 
 import cv2
 import numpy as np
-from mmpretrain.registry import DATASETS
 
 from sqsnet_mm.apis import (Face, FaceExpressionInferencer,
-                            build_face_detector, crop_face, detector_config,
-                            load_config, scores_faces)
+                            build_face_detector, detector_config, scores_faces)
+from sqsnet_mm.apis.label_mapping import LabelMapping
 from sqsnet_mm.apis.sources import read_image
-from sqsnet_mm.datasets.emotions import canonical_emotion
+from sqsnet_mm.datasets.transforms.match_face_crop import match_face_crop
 from sqsnet_mm.utils import docstring_parser
-from .detection import CONDITIONS, DetectionCounts, Scene, make_scene
+from .detection import CONDITIONS, DetectionCounts, Scene, generate_scenes
+from .scenes import add_face_arguments, load_faces, predicted_classes
 from .timing import fmt_ms, machine_header, markdown, set_threads
 
 
@@ -56,6 +71,7 @@ def parse_args(argv=None):
     parser = docstring_parser(__doc__)
     parser.add_argument('config', help='config of the expression model')
     parser.add_argument('checkpoint', help='its checkpoint')
+    add_face_arguments(parser, "the model config's test split")
     parser.add_argument(
         '--detectors',
         nargs='+',
@@ -79,8 +95,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--margin',
         type=float,
-        default=0.2,
-        help='crop margin, as in tools/infer.py')
+        help="crop margin, as tools/infer.py's (default: the config's "
+        'face_crop.margin, else 0.2)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--out', help='write all figures to this JSON file')
@@ -108,27 +124,6 @@ def parse_detector(spec: str, score_thr: float) -> Tuple[str, dict]:
     return spec, cfg
 
 
-def held_out_faces(config: str) -> Tuple[List[Tuple[str, str]], str]:
-    """``(path, class name)`` of every image of the config's test split,
-    and a description of the split."""
-    cfg = load_config(config)
-    dataset_cfg = cfg.test_dataloader.dataset.copy()
-    dataset_cfg['pipeline'] = []
-    dataset = DATASETS.build(dataset_cfg)
-    if not len(dataset):
-        raise ValueError(f'the test split of {config} has no image')
-    classes = dataset.metainfo['classes']
-    faces = [(dataset.get_data_info(i)['img_path'],
-              canonical_emotion(classes[dataset.get_data_info(i)['gt_label']]))
-             for i in range(len(dataset))]
-    split = (f'{dataset_cfg["type"]} {dataset_cfg.get("data_root")} '
-             f'split={dataset_cfg.get("split")}')
-    if dataset_cfg.get('num_folds'):
-        split += (f', test fold {dataset_cfg["fold"]} of '
-                  f'{dataset_cfg["num_folds"]} subject folds')
-    return faces, split
-
-
 def true_face(face, aligned: bool) -> Face:
     """A :class:`Face` at a pasted face's true box; with ``aligned``, eyes
     on a line tilted as the pasted face, so :func:`crop_face` levels it."""
@@ -143,14 +138,13 @@ def true_face(face, aligned: bool) -> Face:
     return Face(box=face.box, eyes=((cx - dx, cy + dy), (cx + dx, cy - dy)))
 
 
-def classify(inferencer: FaceExpressionInferencer, image: np.ndarray,
-             faces: Sequence[Face], margin: float) -> List[str]:
-    """Predicted class names of faces, cropped as the inferencer does."""
-    crops = [crop_face(image, face, margin, True)[0] for face in faces]
-    scores = inferencer.classify(crops)
-    return [
-        canonical_emotion(inferencer.classes[int(i)]) for i in scores.argmax(1)
-    ]
+def classify(inferencer: FaceExpressionInferencer, mapping: LabelMapping,
+             image: np.ndarray, faces: Sequence[Face]) -> List[str]:
+    """Predicted classes of faces (shared with the faces' data set), cropped
+    by :meth:`FaceExpressionInferencer.prepare_crop` as in
+    ``tools/infer.py``."""
+    crops = [inferencer.prepare_crop(image, face)[0] for face in faces]
+    return predicted_classes(mapping, inferencer.classify(crops))
 
 
 def save_scene(path: str, scene: Scene, detections: Dict[str,
@@ -171,7 +165,7 @@ def save_scene(path: str, scene: Scene, detections: Dict[str,
 
 
 def measure(args: argparse.Namespace, detectors: Dict[str, Callable],
-            inferencer: FaceExpressionInferencer,
+            inferencer: FaceExpressionInferencer, mapping: LabelMapping,
             faces: List[Tuple[str, str]]) -> Dict[str, DetectionCounts]:
     """Run every detector and the model on ``args.scenes`` scenes.
 
@@ -182,24 +176,22 @@ def measure(args: argparse.Namespace, detectors: Dict[str, Callable],
     """
     thresholds = sorted(args.score_thrs)
     counts = {
-        (name, thr): DetectionCounts()
+        (name, thr): DetectionCounts(classes=mapping.shared)
         for name in detectors
         for thr in thresholds
     }
     scored = dict.fromkeys(detectors, False)
     reference = {
-        'true boxes, unrotated': DetectionCounts(),
-        'true boxes, rotated by the true angle': DetectionCounts()
+        'true boxes, unrotated':
+        DetectionCounts(classes=mapping.shared),
+        'true boxes, rotated by the true angle':
+        DetectionCounts(classes=mapping.shared)
     }
-    rng = np.random.default_rng(args.seed)
     order_rng = random.Random(args.seed)
-    for s in range(args.scenes):
-        picks = rng.choice(
-            len(faces),
-            int(rng.integers(1, args.max_faces + 1)),
-            replace=False)
-        scene = make_scene([faces[i] for i in picks], rng, args.width,
-                           args.height)
+    scenes = generate_scenes(faces, args.scenes,
+                             np.random.default_rng(args.seed), args.max_faces,
+                             args.width, args.height)
+    for s, scene in enumerate(scenes):
         found: Dict[str, List[Face]] = {}
         seconds: Dict[str, float] = {}
         names = list(detectors)
@@ -209,8 +201,7 @@ def measure(args: argparse.Namespace, detectors: Dict[str, Callable],
             found[name] = detectors[name](scene.image)
             seconds[name] = time.perf_counter() - start
         for name in detectors:
-            labels = classify(inferencer, scene.image, found[name],
-                              args.margin)
+            labels = classify(inferencer, mapping, scene.image, found[name])
             scored[name] |= any(f.score is not None for f in found[name])
             for thr in thresholds:
                 keep = [
@@ -224,7 +215,7 @@ def measure(args: argparse.Namespace, detectors: Dict[str, Callable],
         for aligned, ref in zip((False, True), reference.values()):
             truth = [true_face(face, aligned) for face in scene.faces]
             ref.add(scene, [face.box for face in truth],
-                    classify(inferencer, scene.image, truth, args.margin))
+                    classify(inferencer, mapping, scene.image, truth))
         if args.out and s < args.save_scenes:
             scene_dir = osp.splitext(args.out)[0] + '_scenes'
             os.makedirs(scene_dir, exist_ok=True)
@@ -247,24 +238,38 @@ def main(argv=None) -> int:
                           for spec in args.detectors)
     }
     inferencer = FaceExpressionInferencer(
-        args.config, args.checkpoint, detector='whole')
-    faces, split = held_out_faces(args.config)
-    crop_labels = [
-        canonical_emotion(inferencer.classes[int(i)])
-        for i in inferencer.classify([read_image(p)
-                                      for p, _ in faces]).argmax(1)
-    ]
+        args.config, args.checkpoint, detector='whole', margin=args.margin)
+    faces = load_faces(
+        config=None if args.faces_root else args.faces_config or args.config,
+        root=args.faces_root)
+    mapping = LabelMapping(inferencer.classes, faces.classes)
+    crop = inferencer.face_crop
+    crop_labels = predicted_classes(
+        mapping,
+        inferencer.classify([
+            match_face_crop(read_image(path), crop.color, crop.size)
+            for path, _ in faces.faces
+        ]))
+    crop_scored = [(p, label)
+                   for p, (_, label) in zip(crop_labels, faces.faces)
+                   if label in mapping.shared]
     crop_accuracy = 100 * float(
-        np.mean([p == label for p, (_, label) in zip(crop_labels, faces)]))
-    rows = measure(args, detectors, inferencer, faces)
+        np.mean([p == label for p, label in crop_scored]))
+    crop_excluded = len(faces.faces) - len(crop_scored)
+    rows = measure(args, detectors, inferencer, mapping, faces.faces)
+    present = rows['true boxes, unrotated']
 
     header = machine_header(threads)
     print(header)
     print(f'{args.scenes} scenes of {args.width} x {args.height}, '
-          f'{rows["true boxes, unrotated"].faces} faces from {len(faces)} '
-          f'images of {split}; model {args.config} {args.checkpoint}; '
-          f'match IoU >= {args.iou_thr}; margin {args.margin}; seed '
-          f'{args.seed}\n')
+          f'{present.faces} faces from {len(faces.faces)} images of '
+          f'{faces.description}; model {args.config} {args.checkpoint}; '
+          f'match IoU >= {args.iou_thr}; {crop.describe()}; seed '
+          f'{args.seed}')
+    print(f'classes: {mapping.describe()}; excluded from the accuracies '
+          f'(classes the model lacks, still counted for recall): '
+          f'{present.excluded} of the {present.faces} faces in the scenes, '
+          f'{crop_excluded} of the {len(faces.faces)} crops\n')
     table = [[
         row, f'{c.recall:.1f}' if c.seconds else '-',
         f'{c.fp_per_image:.2f}' if c.seconds else '-',
@@ -272,8 +277,8 @@ def main(argv=None) -> int:
         f'{c.accuracy_of_found:.1f}'
     ] for row, c in rows.items()]
     table.append([
-        f'held-out crops themselves ({len(faces)}, no scene)', '-', '-', '-',
-        f'{crop_accuracy:.1f}', f'{crop_accuracy:.1f}'
+        f'held-out crops themselves ({len(crop_scored)}, no scene)', '-', '-',
+        '-', f'{crop_accuracy:.1f}', f'{crop_accuracy:.1f}'
     ])
     print(
         markdown([
@@ -299,21 +304,15 @@ def main(argv=None) -> int:
                 dict(
                     header=header,
                     args=vars(args),
-                    split=split,
+                    split=faces.description,
+                    face_crop=crop.describe(),
+                    shared_classes=list(mapping.shared),
+                    model_only=list(mapping.source_only),
+                    excluded_classes=list(mapping.target_only),
                     crop_accuracy=crop_accuracy,
+                    crop_excluded=crop_excluded,
                     rows={
-                        row:
-                        dict(
-                            recall=c.recall,
-                            fp_per_image=c.fp_per_image,
-                            ms_median=1e3 *
-                            float(np.median(c.seconds)) if c.seconds else None,
-                            accuracy=c.accuracy,
-                            faces=c.faces,
-                            found=c.found,
-                            correct=c.correct,
-                            false_positives=c.false_positives,
-                            found_by=c.found_by)
+                        row: c.summary()
                         for row, c in rows.items()
                     }),
                 f,
