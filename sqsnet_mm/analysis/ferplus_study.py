@@ -168,14 +168,16 @@ def make_run(name: str,
 def sqs_run(variant: str, iters: int, seed: int, split: str,
             work_root: str, size: int, data_root: Optional[str]) -> dict:
     """A run of the SQS study: Lite0 alone at ``size`` px, ``variant`` of
-    :data:`SQS_VARIANTS`."""
+    :data:`SQS_VARIANTS`, trained on the majority labels, so that every run
+    of the study shares one label mode."""
     options = SQS_VARIANTS[variant]
     config = 'lite0_off' if options is None else 'lite0'
-    return make_run(f'sqs/{size}px/{variant}', config, iters, seed, split,
-                    work_root, {
-                        **size_options(size),
-                        **(options or {})
-                    }, data_root)
+    return make_run(
+        f'sqs/{size}px/{variant}', config, iters, seed, split, work_root, {
+            **size_options(size), 'train_dataloader.dataset.label_mode':
+            'majority',
+            **(options or {})
+        }, data_root)
 
 
 def choose_variant(records: Iterable[dict], size: int, iters: int) -> str:
