@@ -86,12 +86,14 @@ def erasing_pipeline(size: int) -> List[dict]:
 
 
 def trial(config: str, iters: int, size: int = 112, **options) -> dict:
-    """One recipe trial: a config short name, its budget and overrides."""
+    """One recipe trial: a config short name, its budget and overrides
+    (majority labels unless ``options`` say otherwise)."""
     return dict(
         config=config,
         iters=iters,
         options={
             **size_options(size, config.startswith('hybrid')),
+            'train_dataloader.dataset.label_mode': 'majority',
             **options
         })
 
