@@ -289,13 +289,13 @@ def paired_interval(a: Sequence[float],
     if n < 2:
         return out
     sd = float(d.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    t_crit = float(stats.t.ppf(0.5 + level / 2, n - 1))
+    se = sd / math.sqrt(n)
     out.update(
-        low=out['diff'] - half,
-        high=out['diff'] + half,
+        low=out['diff'] - t_crit * se,
+        high=out['diff'] + t_crit * se,
         sd=sd,
-        detectable=float((stats.t.ppf(0.5 + level / 2, n - 1) +
-                          stats.t.ppf(power, n - 1)) * sd / math.sqrt(n)))
+        detectable=(t_crit + float(stats.t.ppf(power, n - 1))) * se)
     return out
 
 

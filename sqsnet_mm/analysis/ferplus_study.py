@@ -32,7 +32,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 
 from .experiments import mcnemar, paired_interval, paired_ttest
 from .runs import load_records, run_many
-from .sqs_study import VARIANTS
+from .sqs_study import VARIANTS, accuracy
 
 CONFIG_DIR = 'configs/sqsnet'
 #: The FERPlus configs by short name.
@@ -99,8 +99,8 @@ def trial(config: str, iters: int, size: int = 112, **options) -> dict:
 
 
 #: Recipe trials, all without SQS (the SQS question is the SQS study's).
-#: Budgets: about 6 minutes of training each on 2 CPU cores, from the
-#: step times of tools/analysis_tools/train_speed.py.
+#: Budgets: about equal training time on 2 CPU cores, from step times
+#: measured before the trials.
 TRIALS: Dict[str, dict] = {
     'lite0-64px': trial('lite0_off', 2400, 64),
     'lite0-96px': trial('lite0_off', 1300, 96),
@@ -123,9 +123,8 @@ TRIALS: Dict[str, dict] = {
 }
 
 #: SQS variants tried on FER2013Valid: the configs' default (per-image
-#: weights, R detached), its parts alone (the enhanced classifier and KL
-#: without L_SQS; L_SQS without the enhanced classifier and KL), and SQS on
-#: Lite0's stride-16 map (7 x 7 at 112 px) instead of its stride-32 map.
+#: weights, R detached) and its parts alone (the enhanced classifier and KL
+#: without L_SQS; L_SQS without the enhanced classifier and KL).
 SQS_VARIANTS: Dict[str, Optional[dict]] = {
     'off': None,
     'image+detach': VARIANTS['image+detach'],
@@ -205,10 +204,6 @@ def predictions(record: dict) -> Dict[str, bool]:
             row['img_path']: row['gt_label'] == row['pred_label']
             for row in csv.DictReader(f)
         }
-
-
-def accuracy(record: dict) -> float:
-    return record['metrics']['fer/accuracy']
 
 
 def table(records: Sequence[dict]) -> str:
