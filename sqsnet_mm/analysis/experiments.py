@@ -33,7 +33,8 @@ TOOLS_DIR = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools')
 
 __all__ = [
-    'find_checkpoint', 'add_run_arguments', 'parse_cfg_options', 'run_train_test', 'mean_std',
+    'find_checkpoint', 'add_run_arguments', 'parse_cfg_options',
+    'run_train_test', 'mean_std', 'mean_interval', 'format_interval',
     'paired_ttest', 'paired_interval', 'mcnemar', 'format_mean_std',
     'write_report'
 ]
@@ -242,6 +243,15 @@ def format_mean_std(values: Sequence[float]) -> str:
     return f"{s['mean']:.2f} ± {s['std']:.2f}"
 
 
+def format_interval(ci: Dict[str, Optional[float]]) -> str:
+    """``'[low, high]'`` of a :func:`mean_interval` or
+    :func:`paired_interval` result with two decimals (``'-'`` without
+    one)."""
+    if ci['low'] is None:
+        return '-'
+    return f"[{ci['low']:.2f}, {ci['high']:.2f}]"
+
+
 def paired_ttest(a: Sequence[float],
                  b: Sequence[float]) -> Dict[str, Optional[float]]:
     """Paired two-sided t-test (``scipy.stats.ttest_rel``) of ``a`` vs ``b``,
@@ -264,38 +274,56 @@ def paired_ttest(a: Sequence[float],
     return dict(diff=diff, t=t, p=p)
 
 
+def mean_interval(values: Sequence[float],
+                  level: float = 0.95) -> Dict[str, Optional[float]]:
+    """Mean of ``values`` (one figure per seed) with its confidence interval
+    by Student's t over the values (``mean +- t_{(1+level)/2, n-1} *
+    sd / sqrt(n)``).
+
+    Returns:
+        dict: ``mean``, ``low``, ``high``, ``sd`` (ddof 1) and ``n``;
+        ``low``/``high``/``sd`` are None for fewer than 2 values.
+    """
+    v = np.asarray(values, float)
+    if v.size == 0:
+        raise ValueError('mean_interval of no values')
+    n = int(v.size)
+    out = dict(mean=float(v.mean()), low=None, high=None, sd=None, n=n)
+    if n < 2:
+        return out
+    sd = float(v.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    out.update(low=out['mean'] - half, high=out['mean'] + half, sd=sd)
+    return out
+
+
 def paired_interval(a: Sequence[float],
                     b: Sequence[float],
                     level: float = 0.95,
                     power: float = 0.8) -> Dict[str, Optional[float]]:
     """Mean of the paired differences ``a - b`` with its confidence interval
-    (Student's t over the pairs) and the smallest true difference the design
-    would detect with a two-sided paired t-test at ``1 - level`` with the
-    given ``power`` (``(t_{1-alpha/2} + t_{power}) * sd / sqrt(n)``, the
-    observed ``sd`` of the differences taken as the true one).
+    (:func:`mean_interval` of the differences) and the smallest true
+    difference the design would detect with a two-sided paired t-test at
+    ``1 - level`` with the given ``power`` (``(t_{1-alpha/2} + t_{power})
+    * sd / sqrt(n)``, the observed ``sd`` of the differences taken as the
+    true one).
 
     Returns:
         dict: ``diff``, ``low``, ``high``, ``sd``, ``n`` and ``detectable``
-        (``low``/``high``/``detectable`` are None with fewer than 2 pairs).
+        (``low``/``high``/``sd``/``detectable`` are None with fewer than 2
+        pairs).
     """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.shape != b.shape:
         raise ValueError(f'paired interval needs pairs, got shapes {a.shape} '
                          f'and {b.shape}')
-    d = a - b
-    n = int(d.size)
-    out = dict(diff=float(d.mean()), low=None, high=None, sd=None, n=n,
-               detectable=None)
-    if n < 2:
-        return out
-    sd = float(d.std(ddof=1))
-    t_crit = float(stats.t.ppf(0.5 + level / 2, n - 1))
-    se = sd / math.sqrt(n)
-    out.update(
-        low=out['diff'] - t_crit * se,
-        high=out['diff'] + t_crit * se,
-        sd=sd,
-        detectable=(t_crit + float(stats.t.ppf(power, n - 1))) * se)
+    ci = mean_interval(a - b, level)
+    out = dict(diff=ci.pop('mean'), **ci, detectable=None)
+    n = out['n']
+    if n >= 2:
+        out['detectable'] = (
+            float(stats.t.ppf(0.5 + level / 2, n - 1)) +
+            float(stats.t.ppf(power, n - 1))) * out['sd'] / math.sqrt(n)
     return out
 
 

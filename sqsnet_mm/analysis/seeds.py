@@ -1,5 +1,6 @@
-"""Run a config over several seeds (and folds); report mean ± std of every
-test metric, and compare two configs with a paired t-test (paper Table 5).
+"""Run a config over several seeds (and folds); report mean ± std and the
+95% confidence interval of every test metric, and compare two configs with
+a paired t-test (paper Table 5).
 
 Examples::
 
@@ -30,7 +31,8 @@ import argparse
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .experiments import (TOOLS_DIR, add_run_arguments, format_mean_std,
+from .experiments import (TOOLS_DIR, add_run_arguments, format_interval,
+                          format_mean_std, mean_interval, paired_interval,
                           paired_ttest, run_train_test, write_report)
 
 FOLD_DATASETS = ('train_dataloader.dataset', 'val_dataloader.dataset',
@@ -109,30 +111,34 @@ def markdown_table(config: str,
                    a: Dict[str, Dict[str, float]],
                    compare: Optional[str] = None,
                    b: Optional[Dict[str, Dict[str, float]]] = None) -> str:
-    """Mean ± std per metric; with ``b`` also the paired t-test."""
+    """Mean ± std and the 95% interval of the mean (Student's t over the
+    runs) per metric; with ``b`` also the mean paired difference, its 95%
+    interval and the paired t-test."""
     runs = list(a)
-    header = f'| metric | {osp.basename(config)} (n={len(runs)}) |'
-    rule = '| --- | ---: |'
+    header = f'| metric | {osp.basename(config)} (n={len(runs)}) | 95% CI |'
+    rule = '| --- | ---: | ---: |'
     if b is not None:
         header += (f' {osp.basename(compare)} (n={len(runs)}) | '
-                   'mean diff | t | p (paired t-test) |')
-        rule += ' ---: | ---: | ---: | ---: |'
+                   'mean diff | 95% CI of diff | t | p (paired t-test) |')
+        rule += ' ---: | ---: | ---: | ---: | ---: |'
     lines = [header, rule]
     for key in metric_names(a, *([b] if b else [])):
         va = [a[r][key] for r in runs if key in a[r]]
-        row = f'| {key} | {format_mean_std(va) if va else "-"} |'
+        row = (f'| {key} | {format_mean_std(va) if va else "-"} | '
+               f'{format_interval(mean_interval(va)) if va else "-"} |')
         if b is not None:
             vb = [b[r][key] for r in runs if key in b[r]]
             paired = [(a[r][key], b[r][key]) for r in runs
                       if key in a[r] and key in b[r]]
-            test = paired_ttest([x for x, _ in paired],
-                                [y for _, y in paired]) if paired else None
+            xa, xb = [x for x, _ in paired], [y for _, y in paired]
+            test = paired_ttest(xa, xb) if paired else None
+            ci = format_interval(paired_interval(xa, xb)) if paired else '-'
 
             def fmt(v):
                 return '-' if v is None else f'{v:.3g}'
 
             row += (f' {format_mean_std(vb) if vb else "-"} | '
-                    f'{fmt(test and test["diff"])} | '
+                    f'{fmt(test and test["diff"])} | {ci} | '
                     f'{fmt(test and test["t"])} | '
                     f'{fmt(test and test["p"])} |')
         lines.append(row)

@@ -4,7 +4,8 @@ import math
 import pytest
 from scipy import stats
 
-from sqsnet_mm.analysis.experiments import (format_mean_std, mcnemar,
+from sqsnet_mm.analysis.experiments import (format_interval, format_mean_std,
+                                            mcnemar, mean_interval,
                                             paired_interval,
                                             parse_cfg_options)
 
@@ -26,6 +27,22 @@ def test_mean_std_uses_the_sample_std():
     assert format_mean_std([80.0, 82.0]) == '81.00 ± 1.41'
     with pytest.raises(ValueError):
         format_mean_std([])
+
+
+def test_mean_interval_is_students_t_over_the_values():
+    # 84, 86, 85: mean 85, sd 1, t_0.975(2) = 4.302653
+    ci = mean_interval([84.0, 86.0, 85.0])
+    assert stats.t.ppf(0.975, 2) == pytest.approx(4.302653, abs=1e-6)
+    half = 4.302653 / math.sqrt(3)
+    assert (ci['mean'], ci['sd'], ci['n']) == pytest.approx((85.0, 1.0, 3))
+    assert (ci['low'], ci['high']) == pytest.approx(
+        (85 - half, 85 + half), abs=1e-5)
+    assert format_interval(ci) == '[82.52, 87.48]'
+    one = mean_interval([86.32])
+    assert one == dict(mean=86.32, low=None, high=None, sd=None, n=1)
+    assert format_interval(one) == '-'
+    with pytest.raises(ValueError, match='no values'):
+        mean_interval([])
 
 
 def test_paired_interval_is_students_t_over_the_pairs():

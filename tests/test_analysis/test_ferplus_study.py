@@ -118,9 +118,17 @@ def test_trials_build(name):
         assert 'RandomErasing' in types
     if name.endswith('probability'):
         assert cfg.train_dataloader.dataset.label_mode == 'probability'
-    if name.startswith('lite1'):
+    lite = name.split('-')[0]
+    if lite != 'hybrid':
         assert model.backbone.timm_model.default_cfg[
-            'architecture'] == 'tf_efficientnet_lite1'
+            'architecture'] == f'tf_efficientnet_{lite}'
+        assert cfg.model.backbone.init_cfg.checkpoint == (
+            f'efficientnet-lite://{lite}')
+    if name.endswith('mixup'):
+        augment = model.data_preprocessor.batch_augments.augment
+        assert [type(a).__name__ for a in augment.augments] == [
+            'Mixup', 'NoneType']
+        assert augment.probs == [0.5, 0.5]  # Mixup or unmixed
 
 
 @pytest.mark.parametrize('variant', list(study.SQS_VARIANTS))
@@ -249,6 +257,7 @@ def test_parse_args_and_report_needs_variant(tmp_path):
     assert args.trials == list(study.TRIALS)
     assert args.variants == list(study.SQS_VARIANTS)
     assert (args.size, args.iters, args.seeds) == (112, 900, [0])
+    assert args.trial_iters is None  # each trial's own budget
     with pytest.raises(SystemExit):
         study.parse_args(['sqs-report', '--variant', 'off'])
     with pytest.raises(ValueError, match='--variant'):
@@ -272,3 +281,21 @@ def test_choose_variant_best_mean_on_valid_of_same_size_and_length():
     assert study.choose_variant(records, 64, 250) == 'enhanced+kl-only'
     with pytest.raises(ValueError, match='sqs-select'):
         study.choose_variant(records, 112, 300)
+
+
+def test_trial_iters_trains_every_trial_for_that_length(monkeypatch):
+    ran = []
+
+    def fake_run_many(runs, results, jobs):
+        ran.extend(runs)
+        return []
+
+    monkeypatch.setattr(study, 'run_many', fake_run_many)
+    study.main(['trials', '--trials', 'lite0-112px', 'lite2-112px',
+                '--trial-iters', '1800', '--work-dir', 'w'])
+    assert [(r['name'], r['iters']) for r in ran] == [
+        ('trials/lite0-112px/1800it/val', 1800),
+        ('trials/lite2-112px/1800it/val', 1800)]
+    ran.clear()
+    study.main(['trials', '--trials', 'lite2-112px', '--work-dir', 'w'])
+    assert [r['iters'] for r in ran] == [study.TRIALS['lite2-112px']['iters']]

@@ -166,7 +166,9 @@ def test_seeds_tool_reports_mean_std(seed_runs):
     accs = [runs[r]['accuracy'] for r in ('seed0', 'seed1')]
     expect = seeds.format_mean_std(accs)
     table = (work_dir.parent / 'seeds.md').read_text()
-    assert f'| accuracy | {expect} |' in table and table.strip() in out
+    ci = seeds.format_interval(seeds.mean_interval(accs))
+    assert f'| accuracy | {expect} | {ci} |' in table
+    assert table.strip() in out
     for key in ('macro_f1', 'weighted_f1', 'balanced_accuracy', 'f1_range'):
         assert f'| {key} |' in table
     # each run tested the best checkpoint, and wrote the confusion matrix
@@ -186,11 +188,17 @@ def test_paired_ttest_table():
     ref = stats.ttest_rel([80, 82, 81], [78, 79.5, 79])
     row = [line for line in table.splitlines() if '| accuracy |' in line][0]
     cells = [c.strip() for c in row.strip('|').split('|')]
-    assert cells[1] == '81.00 ± 1.00' and cells[2] == '78.83 ± 0.76'
+    assert cells[1] == '81.00 ± 1.00' and cells[3] == '78.83 ± 0.76'
+    # 95% interval of the mean: 81 +- t_0.975(2) * 1 / sqrt(3)
+    half = stats.t.ppf(0.975, 2) / 3 ** 0.5
+    assert cells[2] == f'[{81 - half:.2f}, {81 + half:.2f}]'
     # three significant digits
-    assert float(cells[3]) == pytest.approx(13 / 6, rel=5e-3)
-    assert float(cells[4]) == pytest.approx(ref.statistic, rel=5e-3)
-    assert float(cells[5]) == pytest.approx(ref.pvalue, rel=5e-3)
+    assert float(cells[4]) == pytest.approx(13 / 6, rel=5e-3)
+    # differences 2, 2.5, 2: sd 0.2887
+    half = stats.t.ppf(0.975, 2) * (1 / 12) ** 0.5 / 3 ** 0.5
+    assert cells[5] == f'[{13 / 6 - half:.2f}, {13 / 6 + half:.2f}]'
+    assert float(cells[6]) == pytest.approx(ref.statistic, rel=5e-3)
+    assert float(cells[7]) == pytest.approx(ref.pvalue, rel=5e-3)
     plan = seeds.run_plan([0], 3, ['train_dataloader.dataset'])
     assert [name for name, _ in plan] == ['seed0_fold0', 'seed0_fold1',
                                           'seed0_fold2']
