@@ -1,6 +1,7 @@
 # SQS on the ImageNet-pretrained EfficientNet-Lite0 alone, fine-tuned on
-# FERPlus (8 classes, majority labels) at 112 px on 2 CPU cores: 3,000
-# iterations of 8 quads, the checkpoint chosen on FER2013Valid, tested on
+# FERPlus (8 classes; trained on the vote distribution, validated and tested
+# on the majority labels) at 112 px on 2 CPU cores: 3,000 iterations of 8
+# quads, the checkpoint chosen on FER2013Valid, tested on
 # FER2013Test (`tools/test.py CONFIG CKPT --tta`). Results and the choices
 # behind the recipe: docs/benchmarks.md, "FERPlus".
 _base_ = [
