@@ -6,9 +6,10 @@ checkpoint choice, :func:`sqsnet_mm.analysis.runs.build_cfg`); what a run is
 scored on is its stage's split, so nothing is chosen on FER2013Test:
 
 - ``trials``: recipe trials (input size, backbone, label mode,
-  augmentation, hybrid against Lite0 alone), one seed each, scored on
-  FER2013Valid. Each trial names its iteration budget; trials of different
-  speed get budgets of about the same training time.
+  augmentation, learning rate, hybrid against Lite0 alone), one seed each,
+  scored on FER2013Valid. Each trial names its iteration budget; trials of
+  different speed get budgets of about the same training time;
+  ``--trial-iters`` trains them for another length (schedule length).
 - ``sqs-select``: SQS variants (:data:`SQS_VARIANTS`) against ``off`` on
   FER2013Valid; the best variant by accuracy is chosen.
 - ``sqs-report``: ``--seeds`` x {``off``, chosen} on FER2013Test, paired by
